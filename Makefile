@@ -1,0 +1,46 @@
+# Otvet: `make run` serves the embedded default with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?= -n 2
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# What `make test` exports unless the caller already did (the suite runs in production mode).
+TEST_ENV := SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" DEBUG=false HUEY_IMMEDIATE=true \
+	STATIC_MANIFEST=false OTVET_VAR_DIR="$${OTVET_VAR_DIR:-$(CURDIR)/var/test}"
+RUN_ENV := DEBUG=true
+
+.PHONY: install run test lint fmt bench demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(RUN_ENV) $(BIN)/otvet migrate --noinput -v0
+	$(RUN_ENV) $(BIN)/otvet collectstatic --noinput -v0
+	$(RUN_ENV) $(BIN)/otvet demo --if-empty
+	$(RUN_ENV) $(BIN)/otvet serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check otvet benchmarks
+	$(BIN)/ruff format --check otvet benchmarks
+
+fmt: install
+	$(BIN)/ruff check --fix otvet benchmarks
+	$(BIN)/ruff format otvet benchmarks
+
+bench: install
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var

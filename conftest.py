@@ -1,0 +1,5 @@
+"""Fixtures shared by every app's tests: the roles of the permission matrix and their API clients."""
+
+from __future__ import annotations
+
+pytest_plugins = ["otvet.testing.fixtures"]

@@ -1,0 +1,1 @@
+"""Otvet: an open-source help desk / service desk."""

@@ -1,0 +1,86 @@
+"""The people of the permission matrix (DESIGN.md §5) and their tickets, as pytest fixtures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from otvet.accounts.choices import Role
+from otvet.accounts.factories import AgentFactory, UserFactory
+from otvet.accounts.models import User
+from otvet.customers.factories import CompanyFactory, ContactFactory, PartnerFactory
+from otvet.customers.models import Plan
+from otvet.tickets.access import Actor, actor_for_user
+from otvet.tickets.factories import open_ticket
+from otvet.tickets.models import Line, Ticket
+
+ROLES = (
+    "customer",
+    "company_admin",
+    "other_customer",
+    "partner_customer",
+    "partner_agent",
+    "agent",
+    "supervisor",
+    "admin",
+)
+
+
+@dataclass
+class World:
+    """Two platform companies, one company of a partner with its own first line, and everyone who works them."""
+
+    users: dict[str, User]
+    ticket_customer: Ticket  # opened by `customer` (company A)
+    ticket_colleague: Ticket  # opened by a colleague of `customer` in company A
+    ticket_other: Ticket  # opened by `other_customer` (company B)
+    ticket_partner: Ticket  # opened by `partner_customer`, sitting in the partner's own first line
+
+    def actor(self, role: str) -> Actor:
+        return actor_for_user(self.users[role])
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    premium = Plan.objects.get(code="premium")
+    company_a = CompanyFactory(name="ООО Ромашка", plan=premium)
+    company_b = CompanyFactory(name="Beta LLC")
+    partner = PartnerFactory(name="Партнёр-Сервис", own_first_line=True)
+    company_c = CompanyFactory(name="Клиент партнёра", partner=partner)
+
+    users: dict[str, User] = {}
+    for role, company, is_admin in (
+        ("customer", company_a, False),
+        ("company_admin", company_a, True),
+        ("other_customer", company_b, False),
+        ("partner_customer", company_c, False),
+    ):
+        user = UserFactory(email=f"{role}@example.org")
+        ContactFactory(user=user, email=user.email, company=company, is_company_admin=is_admin)
+        users[role] = user
+    for role, agent_role, agent_partner in (
+        ("partner_agent", Role.AGENT, partner),
+        ("agent", Role.AGENT, None),
+        ("supervisor", Role.SUPERVISOR, None),
+        ("admin", Role.ADMIN, None),
+    ):
+        agent = AgentFactory(user=UserFactory(email=f"{role}@example.com"), role=agent_role, partner=agent_partner)
+        users[role] = agent.user
+        if agent_partner is None:
+            agent.lines.set(Line.objects.filter(partner__isnull=True))
+
+    colleague = ContactFactory(company=company_a)
+    return World(
+        users=users,
+        ticket_customer=open_ticket(users["customer"].contact, "Не могу войти в личный кабинет"),
+        ticket_colleague=open_ticket(colleague, "Счёт за ноябрь"),
+        ticket_other=open_ticket(users["other_customer"].contact, "Invoice is missing"),
+        ticket_partner=open_ticket(users["partner_customer"].contact, "Заказ не оформляется"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Argon2 is deliberately slow; tests hash thousands of passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

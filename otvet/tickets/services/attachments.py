@@ -1,0 +1,69 @@
+"""Uploading files: size limit, sniffed content type, SHA-256, stored under its digest."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+
+import filetype
+from django.conf import settings
+from django.core.files.base import File
+
+from otvet.core import clock
+from otvet.core.errors import InvalidInput, PermissionDenied, TooLarge
+from otvet.tickets.access import Actor
+from otvet.tickets.models import Attachment
+
+SNIFF_BYTES = 8192
+CHUNK = 64 * 1024
+
+
+def attachment_upload(*, actor: Actor, file: File, filename: str | None = None) -> Attachment:
+    """Store an uploaded file for the actor's next message; it belongs to no message until one links it."""
+    if actor.user is None:
+        raise PermissionDenied("Sign in to upload files.")
+    name = os.path.basename((filename or file.name or "").replace("\\", "/")).strip()[:255]
+    if not name:
+        raise InvalidInput.field("file", "The file has no name.")
+    limit = settings.OTVET_ATTACHMENT_MAX_BYTES
+    size = file.size if file.size is not None else 0
+    if size > limit:
+        raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.", fields={"file": "Too large."})
+    if size == 0:
+        raise InvalidInput.field("file", "The file is empty.")
+
+    digest = hashlib.sha256()
+    file.seek(0)
+    head = file.read(SNIFF_BYTES)
+    digest.update(head)
+    for chunk in iter(lambda: file.read(CHUNK), b""):
+        digest.update(chunk)
+    file.seek(0)
+
+    attachment = Attachment(
+        filename=name,
+        content_type=sniff_content_type(head, name),
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor.user,
+        created_at=clock.now(),
+    )
+    attachment.file.save(attachment.sha256, file, save=False)
+    attachment.save()
+    return attachment
+
+
+def sniff_content_type(head: bytes, name: str) -> str:
+    """The type the bytes say they are; the name's extension only for formats without a signature (text)."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    guessed, _ = mimetypes.guess_type(name)
+    if (guessed and guessed.startswith("text/")) or guessed in ("application/json", "application/xml"):
+        return guessed
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"

@@ -1,0 +1,108 @@
+"""Opening a ticket from any channel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from otvet.core import clock
+from otvet.core.errors import InvalidInput, PermissionDenied
+from otvet.customers.models import Contact
+from otvet.tickets.access import Actor
+from otvet.tickets.choices import (
+    AlertType,
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    ResponsePreference,
+    StatusCategory,
+    TicketKind,
+)
+from otvet.tickets.models import Attachment, Category, Criticality, Ticket
+from otvet.tickets.services.common import default_status, message_timestamps, record_event, write_message
+from otvet.tickets.services.lines import intake_line
+
+MAX_SUBJECT_CHARS = 255
+
+
+def ticket_open(
+    *,
+    actor: Actor,
+    requester: Contact,
+    subject: str,
+    body: str,
+    channel: Channel,
+    body_html: str = "",
+    category: Category | None = None,
+    criticality: Criticality | None = None,
+    priority: Priority = Priority.NORMAL,
+    response_preference: ResponsePreference = ResponsePreference.PORTAL,
+    attachments: Sequence[Attachment] = (),
+    external_id: str = "",
+    kind: TicketKind = TicketKind.REQUEST,
+    alert_type: AlertType | str = "",
+) -> Ticket:
+    """Open a ticket for `requester` with its first message; a system alert is opened by an agent to a customer."""
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise InvalidInput.field("subject", "The subject is empty.")
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise InvalidInput.field("subject", f"The subject is longer than {MAX_SUBJECT_CHARS} characters.")
+    if actor.contact is not None and actor.contact.pk != requester.pk:
+        raise PermissionDenied("Customers open tickets only for themselves.")
+    is_alert = kind == TicketKind.ALERT
+    if is_alert and not actor.is_agent:
+        raise PermissionDenied("Only agents send system alerts.")
+    if is_alert and alert_type not in AlertType.values:
+        raise InvalidInput.field("alert_type", "Choose the kind of alert.")
+    if category is not None and not category.is_active:
+        raise InvalidInput.field("category", "This category is not active.")
+
+    now = clock.now()
+    with transaction.atomic():
+        company = requester.company
+        status = default_status(StatusCategory.WAITING_CUSTOMER if is_alert else StatusCategory.NEW)
+        ticket = Ticket.objects.create(
+            subject=subject,
+            kind=kind,
+            alert_type=alert_type if is_alert else "",
+            requester=requester,
+            company=company,
+            channel=channel,
+            status=status,
+            is_open=status.is_open,
+            priority=priority,
+            criticality=criticality,
+            category=category,
+            line=intake_line(company),
+            response_preference=response_preference,
+            created_by=actor.user,
+            created_at=now,
+            updated_at=now,
+            waiting_since=now,
+            status_changed_at=now,
+        )
+        # The first message speaks for the requester, even when an agent types it (a phone call); an alert is
+        # the agent's own message.
+        author = actor if is_alert or actor.contact is not None else Actor(user=actor.user, contact=requester)
+        message = write_message(
+            ticket,
+            author,
+            kind=MessageKind.REPLY,
+            body=body,
+            body_html=body_html,
+            external_id=external_id,
+            attachments=attachments,
+            now=now,
+        )
+        ticket.save(update_fields=message_timestamps(ticket, message))
+        record_event(
+            ticket,
+            EventKind.CREATED,
+            actor,
+            message=message,
+            changes={"status": [None, status.code], "line": [None, ticket.line.code]},
+        )
+    return ticket

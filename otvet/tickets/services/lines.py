@@ -1,0 +1,36 @@
+"""Which line a new ticket enters."""
+
+from __future__ import annotations
+
+from otvet.core.errors import InvalidInput
+from otvet.customers.models import Company
+from otvet.tickets.models import Line
+
+
+def intake_line(company: Company | None) -> Line:
+    """A partner with its own first line receives its companies' tickets; everyone else the default line."""
+    partner = company.partner if company is not None else None
+    if partner is not None and partner.own_first_line:
+        line = Line.objects.filter(partner=partner, is_active=True).order_by("-is_default", "order").first()
+        if line is None:
+            line = Line.objects.create(
+                code=f"partner-{partner.pk}",
+                name_ru=f"Первая линия — {partner.name}",
+                name_en=f"First line — {partner.name}",
+                partner=partner,
+                is_default=True,
+            )
+        return line
+    line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
+    if line is None:
+        raise InvalidInput("No active line is configured to receive tickets.", code="misconfigured")
+    return line
+
+
+def check_transfer_target(line: Line, company: Company | None) -> None:
+    """A ticket may go to a platform line or to a line of its own company's partner, nothing else."""
+    if not line.is_active:
+        raise InvalidInput.field("line", "This line is not active.")
+    partner_id = company.partner_id if company is not None else None
+    if line.partner_id is not None and line.partner_id != partner_id:
+        raise InvalidInput.field("line", "This line belongs to another partner.")

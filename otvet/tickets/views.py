@@ -1,0 +1,26 @@
+"""Ticket views shared by every face of Otvet: attachment download, scoped like the message it belongs to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+
+from otvet.tickets.selectors import attachment_get_for_user
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int, filename: str) -> FileResponse:
+    """Serve a file to a user who may read its message; anything else is a 404."""
+    attachment = attachment_get_for_user(request.user, attachment_id)
+    if attachment is None or attachment.filename != filename:
+        raise Http404
+    inline = attachment.is_image and attachment.content_type != "image/svg+xml"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
