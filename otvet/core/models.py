@@ -27,9 +27,9 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "ru").startswith("en") else self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
