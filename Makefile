@@ -34,6 +34,7 @@ test: install
 lint: install
 	$(BIN)/ruff check otvet benchmarks
 	$(BIN)/ruff format --check otvet benchmarks
+	SECRET_KEY=lint $(BIN)/mypy otvet
 
 fmt: install
 	$(BIN)/ruff check --fix otvet benchmarks

@@ -68,4 +68,4 @@ def paginate(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, 
 
 def _key(row: Model, ordering: tuple[str, ...]) -> list[Any]:
     """The values of the ordering's columns on `row` (local columns only, as an index holds them)."""
-    return [getattr(row, row._meta.get_field(name.lstrip("-")).attname) for name in ordering]
+    return [getattr(row, row._meta.get_field(name.lstrip("-")).attname) for name in ordering]  # type: ignore[union-attr]

@@ -8,9 +8,9 @@ import pytest
 
 from otvet.accounts.choices import Role
 from otvet.accounts.factories import AgentFactory, UserFactory
-from otvet.accounts.models import User
+from otvet.accounts.models import Agent, User
 from otvet.customers.factories import CompanyFactory, ContactFactory, PartnerFactory
-from otvet.customers.models import Plan
+from otvet.customers.models import Contact, Plan
 from otvet.tickets.access import Actor, actor_for_user
 from otvet.tickets.factories import open_ticket
 from otvet.tickets.models import Line, Ticket
@@ -56,7 +56,7 @@ def world(db: None) -> World:
         ("other_customer", company_b, False),
         ("partner_customer", company_c, False),
     ):
-        user = UserFactory(email=f"{role}@example.org")
+        user: User = UserFactory.create(email=f"{role}@example.org")
         ContactFactory(user=user, email=user.email, company=company, is_company_admin=is_admin)
         users[role] = user
     for role, agent_role, agent_partner in (
@@ -65,12 +65,14 @@ def world(db: None) -> World:
         ("supervisor", Role.SUPERVISOR, None),
         ("admin", Role.ADMIN, None),
     ):
-        agent = AgentFactory(user=UserFactory(email=f"{role}@example.com"), role=agent_role, partner=agent_partner)
+        agent: Agent = AgentFactory.create(
+            user=UserFactory(email=f"{role}@example.com"), role=agent_role, partner=agent_partner
+        )
         users[role] = agent.user
         if agent_partner is None:
             agent.lines.set(Line.objects.filter(partner__isnull=True))
 
-    colleague = ContactFactory(company=company_a)
+    colleague: Contact = ContactFactory.create(company=company_a)
     return World(
         users=users,
         ticket_customer=open_ticket(users["customer"].contact, "Не могу войти в личный кабинет"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
+from otvet.accounts.models import User
 from otvet.tickets.selectors import attachment_get_for_user
 
 
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int, filename: str) -> FileResponse:
     """Serve a file to a user who may read its message; anything else is a 404."""
+    assert isinstance(request.user, User)  # login_required
     attachment = attachment_get_for_user(request.user, attachment_id)
     if attachment is None or attachment.filename != filename:
         raise Http404

@@ -102,4 +102,4 @@ class Category(Bilingual):
 
     @property
     def path(self) -> str:
-        return f"{self.parent.path} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.path} / {self.name}" if self.parent is not None else self.name
