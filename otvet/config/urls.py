@@ -1,15 +1,20 @@
-"""The URL map: admin, the REST API; the portal and the workspace join in their own issue."""
+"""The URL map: the portal at /, the workspace at /desk/, the REST API, accounts, admin."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from otvet.api.api import api
+from otvet.core.views import language_set
 from otvet.tickets.views import attachment_download
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/language/", language_set, name="language-set"),
     path("attachments/<int:attachment_id>/<str:filename>", attachment_download, name="attachment-download"),
+    path("desk/", include("otvet.workspace.urls")),
+    path("", include("otvet.portal.urls")),
 ]

@@ -1,0 +1,49 @@
+"""Writes of the customers domain: contacts, their identities and portal logins."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from otvet.accounts.models import User
+from otvet.customers.choices import IdentityKind
+from otvet.customers.models import Company, Contact, ContactIdentity
+
+
+def company_for_email(email: str) -> Company | None:
+    """The company whose configured email domains include the address's domain."""
+    domain = email.rpartition("@")[2].lower()
+    if not domain:
+        return None
+    for company in Company.objects.filter(email_domains__icontains=domain).only("pk", "email_domains"):
+        if domain in [d.lower().lstrip("@") for d in company.email_domains]:
+            return company
+    return None
+
+
+def contact_link_user(*, user: User, name: str = "") -> Contact:
+    """Give a portal user (whose email is verified) their contact: the existing one with that email, or a new one.
+
+    A customer who registers with the email of their contract is identified at once: the contact an agent or a
+    channel created earlier, with its company and tickets, becomes theirs.
+    """
+    email = user.email.lower()
+    with transaction.atomic():
+        existing = Contact.objects.filter(user=user).first()
+        if existing is not None:
+            return existing
+        identity = (
+            ContactIdentity.objects.select_related("contact").filter(kind=IdentityKind.EMAIL, value=email).first()
+        )
+        contact = identity.contact if identity and identity.contact.user_id is None else None
+        if contact is None:
+            contact = Contact.objects.select_for_update().filter(email__iexact=email, user__isnull=True).first()
+        if contact is None:
+            contact = Contact.objects.create(
+                name=name or user.name or email, email=email, company=company_for_email(email)
+            )
+        contact.user = user
+        if not contact.email:
+            contact.email = email
+        contact.save(update_fields=["user", "email", "updated_at"])
+        ContactIdentity.objects.get_or_create(kind=IdentityKind.EMAIL, value=email, defaults={"contact": contact})
+    return contact

@@ -1,0 +1,5 @@
+"""The agent workspace."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
