@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
 from otvet.core.errors import InvalidInput
@@ -60,7 +61,10 @@ def paginate(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, 
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput.field("limit", f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
     if cursor:
-        queryset = queryset.filter(_after(ordering, _decode(cursor, len(ordering))))
+        try:
+            queryset = queryset.filter(_after(ordering, _decode(cursor, len(ordering))))
+        except (ValueError, TypeError, ValidationError) as exc:  # a forged cursor: values of the wrong type
+            raise InvalidInput.field("cursor", "The cursor is not valid.") from exc
     rows = list(queryset.order_by(*ordering)[: size + 1])
     items, more = rows[:size], len(rows) > size
     return Page(items=items, next_cursor=_encode(_key(items[-1], ordering)) if more else None)

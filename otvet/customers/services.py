@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from otvet.accounts.models import User
+from otvet.core import clock
+from otvet.core.errors import InvalidInput, PermissionDenied
 from otvet.customers.choices import IdentityKind
-from otvet.customers.models import Company, Contact, ContactIdentity
+from otvet.customers.models import Company, Contact, ContactIdentity, SupportNote
+
+if TYPE_CHECKING:
+    from otvet.tickets.access import Actor
 
 
 def company_for_email(email: str) -> Company | None:
@@ -47,3 +54,24 @@ def contact_link_user(*, user: User, name: str = "") -> Contact:
         contact.save(update_fields=["user", "email", "updated_at"])
         ContactIdentity.objects.get_or_create(kind=IdentityKind.EMAIL, value=email, defaults={"contact": contact})
     return contact
+
+
+SUPPORT_NOTE_MAX_CHARS = 5000
+
+
+def support_note_add(
+    *, actor: Actor, body: str, company: Company | None = None, contact: Contact | None = None
+) -> SupportNote:
+    """An internal note about a company or a contact for the next shift [Заметки для поддержки]; agents only."""
+    if not (actor.is_agent or actor.is_system):
+        raise PermissionDenied("Only support staff may write support notes.")
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput.field("body", "The note is empty.")
+    if len(body) > SUPPORT_NOTE_MAX_CHARS:
+        raise InvalidInput.field("body", f"The note is longer than {SUPPORT_NOTE_MAX_CHARS} characters.")
+    if company is None and contact is None:
+        raise InvalidInput("A support note is about a company or a contact.")
+    return SupportNote.objects.create(
+        company=company, contact=contact, author=actor.user, body=body, created_at=clock.now()
+    )

@@ -12,9 +12,9 @@ from django.db.models import Q, QuerySet
 
 from otvet.accounts.models import Agent, User
 from otvet.core.errors import NotFound
-from otvet.customers.models import Contact
+from otvet.customers.models import Company, Contact
 from otvet.tickets.choices import AuthorKind, MessageKind
-from otvet.tickets.models import Message, Ticket, TicketEvent
+from otvet.tickets.models import Line, Message, Ticket, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -130,3 +130,33 @@ def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
 def agent_may_see(agent: Agent, ticket: Ticket) -> bool:
     """Whether `agent` (e.g. a proposed assignee) has `ticket` in scope."""
     return tickets_visible_to(Actor(user=agent.user, agent=agent)).filter(pk=ticket.pk).exists()
+
+
+def companies_visible_to(actor: Actor) -> QuerySet[Company]:
+    """Customers see their own company, partner agents their partner's companies, platform staff all of them."""
+    if actor.agent is not None:
+        if actor.agent.partner_id is not None:
+            return Company.objects.filter(partner_id=actor.agent.partner_id)
+        return Company.objects.all()
+    if actor.contact is not None:
+        company_id = actor.contact.company_id
+        return Company.objects.filter(pk=company_id) if company_id is not None else Company.objects.none()
+    return Company.objects.all() if actor.is_system else Company.objects.none()
+
+
+def contacts_visible_to(actor: Actor) -> QuerySet[Contact]:
+    """Contacts are for staff: partner agents see their partner's companies' contacts, platform staff all."""
+    if actor.agent is not None:
+        if actor.agent.partner_id is not None:
+            return Contact.objects.filter(company__partner_id=actor.agent.partner_id)
+        return Contact.objects.all()
+    return Contact.objects.all() if actor.is_system else Contact.objects.none()
+
+
+def lines_visible_to(actor: Actor) -> QuerySet[Line]:
+    """Lines are for staff: platform lines plus the agent's own partner's; supervisors of the platform see all."""
+    if actor.agent is not None:
+        if actor.agent.partner_id is not None:
+            return Line.objects.filter(Q(partner__isnull=True) | Q(partner_id=actor.agent.partner_id))
+        return Line.objects.all() if actor.agent.is_supervisor else Line.objects.filter(partner__isnull=True)
+    return Line.objects.all() if actor.is_system else Line.objects.none()

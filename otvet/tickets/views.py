@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
 from otvet.accounts.models import User
+from otvet.tickets.models import Attachment
 from otvet.tickets.selectors import attachment_get_for_user
 
 
@@ -16,6 +17,11 @@ def attachment_download(request: HttpRequest, attachment_id: int, filename: str)
     attachment = attachment_get_for_user(request.user, attachment_id)
     if attachment is None or attachment.filename != filename:
         raise Http404
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file itself; images inline, everything else as a download, never sniffed or run by the browser."""
     inline = attachment.is_image and attachment.content_type != "image/svg+xml"
     response = FileResponse(
         attachment.file.open("rb"),

@@ -1,5 +1,27 @@
-"""The agent workspace."""
+"""The agent workspace at /desk/: queues, all tickets, the ticket page and its actions, saved views."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from otvet.workspace.views import actions, customers, lists, messages, saved_views, ticket
+
+urlpatterns = [
+    path("", lists.queue_list, name="workspace-home"),
+    path("queues/<slug:key>/", lists.queue_list, name="workspace-queue"),
+    path("tickets/", lists.ticket_list, name="workspace-tickets"),
+    path("counts/", lists.nav_counts, name="workspace-counts"),
+    path("views/", saved_views.view_save, name="workspace-views"),
+    path("views/<int:view_id>/delete/", saved_views.view_delete, name="workspace-view-delete"),
+    path("tickets/<int:number>/", ticket.ticket_detail, name="workspace-ticket"),
+    path("tickets/<int:number>/transfer/", ticket.ticket_transfer_view, name="workspace-ticket-transfer"),
+    path("tickets/<int:number>/reply/", messages.ticket_reply_view, name="workspace-ticket-reply"),
+    path("tickets/<int:number>/note/", messages.ticket_note_view, name="workspace-ticket-note"),
+    path("tickets/<int:number>/resolve/", messages.ticket_resolve_view, name="workspace-ticket-resolve"),
+    path("tickets/<int:number>/claim/", actions.ticket_claim_view, name="workspace-ticket-claim"),
+    path("tickets/<int:number>/release/", actions.ticket_release_view, name="workspace-ticket-release"),
+    path("tickets/<int:number>/status/", actions.ticket_status_view, name="workspace-ticket-status"),
+    path("tickets/<int:number>/fields/", actions.ticket_fields_view, name="workspace-ticket-fields"),
+    path("tickets/<int:number>/assignee/", actions.ticket_assignee_view, name="workspace-ticket-assignee"),
+    path("tickets/<int:number>/support-notes/", customers.support_note_view, name="workspace-ticket-support-note"),
+]

@@ -3,6 +3,7 @@
 from otvet.tickets.models.event import TicketEvent
 from otvet.tickets.models.message import Attachment, Message
 from otvet.tickets.models.rating import Rating, RatingMark
+from otvet.tickets.models.saved_view import SavedView
 from otvet.tickets.models.taxonomy import Category, Criticality, Line, Status
 from otvet.tickets.models.ticket import Ticket
 
@@ -14,6 +15,7 @@ __all__ = [
     "Message",
     "Rating",
     "RatingMark",
+    "SavedView",
     "Status",
     "Ticket",
     "TicketEvent",

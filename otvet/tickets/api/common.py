@@ -1,0 +1,45 @@
+"""What the ticket endpoints share: how a ticket is loaded for output and which shape each role gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Path
+from ninja.params import functions as params
+
+from otvet.api.schemas import MAX_ID
+from otvet.tickets.access import Actor
+from otvet.tickets.models import Ticket
+from otvet.tickets.schemas import TicketAgentOut, TicketOut
+
+# Everything TicketAgentOut renders, in the one query of a list or detail request.
+TICKET_RELATED = ("status", "line", "requester", "company__plan", "assignee__user", "criticality", "category")
+
+
+def number_param() -> Any:
+    return Path(..., ge=1, le=MAX_ID, description="The ticket number.")
+
+
+def files_param() -> Any:
+    """Optional files of a multipart request (typed as a plain list so the docs offer a file picker)."""
+    return params.File(None, description="Files to attach (multipart requests only).")
+
+
+def optional_body() -> Any:
+    """A JSON body whose every field has a default, so the body itself may be left out."""
+    return params.Body(None)
+
+
+def ticket_view(actor: Actor, ticket: Ticket) -> TicketAgentOut | TicketOut:
+    """Support gets line, assignee and priority; customers get the public shape."""
+    schema = TicketAgentOut if actor.sees_internal else TicketOut
+    return schema.from_orm(ticket)
+
+
+def ticket_after_write(number: int) -> Ticket:
+    """The ticket a service just changed, reloaded in one query for output.
+
+    Not re-scoped on purpose: the actor was authorised for the change, and a transfer may legitimately move the
+    ticket out of their sight (a platform agent handing a ticket to a partner's line).
+    """
+    return Ticket.objects.select_related(*TICKET_RELATED).get(pk=number)
