@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from otvet.accounts.choices import Role
 from otvet.accounts.models import Agent, User
 from otvet.core.errors import NotFound
 from otvet.customers.models import Company, Contact
@@ -127,9 +128,19 @@ def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
     return TicketEvent.objects.filter(ticket=ticket)
 
 
+def agents_who_may_see(ticket: Ticket) -> QuerySet[Agent]:
+    """The active agents who have `ticket` in scope: ticket_scope read the other way round (tested as such)."""
+    platform = Q(partner__isnull=True)
+    if ticket.line.partner_id is not None:
+        platform &= Q(role__in=(Role.SUPERVISOR, Role.ADMIN))
+    partner_id = ticket.company.partner_id if ticket.company is not None else None
+    partner = Q(partner_id=partner_id) if partner_id is not None else Q(pk__in=[])
+    return Agent.objects.filter(platform | partner, is_active=True)
+
+
 def agent_may_see(agent: Agent, ticket: Ticket) -> bool:
     """Whether `agent` (e.g. a proposed assignee) has `ticket` in scope."""
-    return tickets_visible_to(Actor(user=agent.user, agent=agent)).filter(pk=ticket.pk).exists()
+    return agents_who_may_see(ticket).filter(pk=agent.pk).exists()
 
 
 def companies_visible_to(actor: Actor) -> QuerySet[Company]:

@@ -25,7 +25,7 @@ class TicketFilter:
     mine: bool = False  # customers: only tickets they requested (company admins see the company otherwise)
     statuses: list[str] = field(default_factory=list)  # status codes
     status_category: str = ""
-    open_only: bool = False
+    is_open: bool | None = None  # True: still being worked; False: solved or closed
     unanswered: bool = False  # no public reply from support yet («Новые»)
     line: str = ""  # line code
     assignee: str = ""  # "me", "none" or an agent id
@@ -46,8 +46,8 @@ def tickets_filtered(actor: Actor, wanted: TicketFilter) -> QuerySet[Ticket]:
         tickets = tickets.filter(status__code__in=wanted.statuses)
     if wanted.status_category:
         tickets = tickets.filter(status__category=wanted.status_category)
-    if wanted.open_only:
-        tickets = tickets.filter(is_open=True)
+    if wanted.is_open is not None:
+        tickets = tickets.filter(is_open=wanted.is_open)
     if wanted.unanswered:
         tickets = tickets.filter(first_response_at__isnull=True)
     if wanted.line:

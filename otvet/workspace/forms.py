@@ -36,7 +36,7 @@ def list_params(query: Mapping[str, str], *, default_sort: str = "queue") -> Lis
     state = values["state"]
     wanted = TicketFilter(
         statuses=[values["status"]] if values["status"] else [],
-        open_only=state == "open",
+        is_open=True if state == "open" else None,
         status_category=state if state in STATES[1:] else "",
         line=values["line"],
         assignee=values["assignee"] if values["assignee"] in ("me", "none") or values["assignee"].isdigit() else "",

@@ -10,6 +10,7 @@ from otvet.accounts.models import Agent
 from otvet.customers.models import Contact, ContactIdentity, SupportNote
 from otvet.tickets.access import (
     Actor,
+    agents_who_may_see,
     companies_visible_to,
     contacts_visible_to,
     events_visible_to,
@@ -85,22 +86,12 @@ def category_paths() -> list[tuple[int, str]]:
     return [(pk, name) for pk, name, _ in sorted(paths, key=lambda row: (row[1].lower(), row[2]))]
 
 
-def assignable(agent: Agent, ticket: Ticket) -> bool:
-    """Whether `agent` would have `ticket` in scope (mirrors access.ticket_scope; the service re-checks)."""
-    if not agent.is_active:
-        return False
-    if agent.partner_id is not None:
-        return ticket.company is not None and ticket.company.partner_id == agent.partner_id
-    return ticket.line.partner_id is None or agent.is_supervisor
-
-
 def agent_choices(ticket: Ticket, mentioned: set[int]) -> tuple[list[Agent], dict[int, str]]:
-    """Agents who may work the ticket, and the names of every agent the timeline mentions; one query."""
-    partner_id = ticket.company.partner_id if ticket.company is not None else None
-    candidates = Q(is_active=True) & (Q(partner__isnull=True) | Q(partner_id=partner_id))
-    agents = list(Agent.objects.filter(candidates | Q(pk__in=mentioned)).select_related("user").order_by("user__name"))
-    names = {agent.pk: agent.user.name or agent.user.email for agent in agents}
-    return [agent for agent in agents if assignable(agent, ticket)], names
+    """Agents who may work the ticket, and the names of every agent the timeline mentions; two queries."""
+    assignable = list(agents_who_may_see(ticket).select_related("user").order_by("user__name", "pk"))
+    others = Agent.objects.filter(pk__in=mentioned - {agent.pk for agent in assignable}).select_related("user")
+    names = {agent.pk: agent.user.name or agent.user.email for agent in [*assignable, *others]}
+    return assignable, names
 
 
 def customer_context(actor: Actor, ticket: Ticket) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from otvet.tickets.api.common import files_param, number_param
 from otvet.tickets.api.lookups import attachments_by_ids, status_by_code
 from otvet.tickets.choices import MessageKind
 from otvet.tickets.schemas import AttachmentOut, EventOut, EventPage, MessageCreateIn, MessageOut, MessagePage
-from otvet.tickets.services import attachment_upload, ticket_add_note, ticket_reply
 from otvet.tickets.selectors import attachment_get_for_user
+from otvet.tickets.services import attachment_upload, ticket_add_note, ticket_reply
 from otvet.tickets.services.common import require_agent
 from otvet.tickets.views import attachment_response
 

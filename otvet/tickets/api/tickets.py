@@ -15,8 +15,7 @@ from otvet.api.errors import responses
 from otvet.core.errors import InvalidInput, PermissionDenied
 from otvet.core.pagination import paginate
 from otvet.customers.models import Contact
-from otvet.search.services import tickets_matching
-from otvet.tickets.access import Actor, ticket_get_for_user, tickets_visible_to
+from otvet.tickets.access import Actor, ticket_get_for_user
 from otvet.tickets.api.common import TICKET_RELATED, files_param, number_param, ticket_after_write, ticket_view
 from otvet.tickets.api.lookups import (
     agent_by_id,
@@ -27,6 +26,7 @@ from otvet.tickets.api.lookups import (
     status_by_code,
 )
 from otvet.tickets.choices import Channel, Priority, TicketKind
+from otvet.tickets.filters import ORDERINGS, TicketFilter, tickets_filtered
 from otvet.tickets.models import Ticket
 from otvet.tickets.schemas import TicketAgentOut, TicketCreateIn, TicketOut, TicketPage, TicketPatchIn, TicketQuery
 from otvet.tickets.services import (
@@ -43,11 +43,6 @@ router = Router(tags=["tickets"])
 # Parameter defaults built once per module (ninja reads them when the route is declared).
 FILES = files_param()
 
-ORDERINGS = {
-    # The queue indexes of models/ticket.py: (-priority, waiting_since, number), optionally after line or assignee.
-    "queue": ("-priority", "waiting_since", "number"),
-    "updated": ("-updated_at", "-number"),
-}
 AGENT_FILTERS = ("line", "assignee", "priority")
 AGENT_CREATE_FIELDS = ("requester", "channel", "priority", "alert_type")
 NOT_NULL = ("subject", "status", "priority", "response_preference")
@@ -86,7 +81,7 @@ def ticket_create(request: HttpRequest, payload: Form[TicketCreateIn], files: li
 def tickets_list(request: HttpRequest, query: Query[TicketQuery]) -> TicketPage:
     """The tickets you may see, filtered, one keyset page at a time (follow `next`)."""
     actor = request_actor(request)
-    tickets = _filtered(actor, tickets_visible_to(actor), query).select_related(*TICKET_RELATED)
+    tickets = _filtered(actor, query).select_related(*TICKET_RELATED)
     page = paginate(tickets, ORDERINGS[query.ordering], query.cursor, query.limit)
     return TicketPage(items=[ticket_view(actor, ticket) for ticket in page.items], next=page.next_cursor)
 
@@ -153,33 +148,20 @@ def _field_values(values: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _filtered(actor: Actor, tickets: QuerySet[Ticket], query: TicketQuery) -> QuerySet[Ticket]:
+def _filtered(actor: Actor, query: TicketQuery) -> QuerySet[Ticket]:
     if not actor.is_agent:
         refused = {name: ONLY_STAFF for name in AGENT_FILTERS if getattr(query, name) is not None}
         if refused:
             raise PermissionDenied("Customers cannot filter by internal fields.", fields=refused)
-    conditions: dict[str, Any] = {}
-    if query.status:
-        conditions["status__code"] = query.status
-    if query.status_category:
-        conditions["status__category"] = query.status_category
-    if query.open is not None:
-        conditions["is_open"] = query.open
-    if query.line:
-        conditions["line__code"] = query.line
-    if query.assignee == "me":
-        conditions["assignee"] = actor.agent
-    elif query.assignee == "none":
-        conditions["assignee__isnull"] = True
-    elif query.assignee:
-        conditions["assignee_id"] = int(query.assignee)
-    if query.company:
-        conditions["company_id"] = query.company
-    if query.priority is not None:
-        conditions["priority"] = query.priority
-    if query.channel:
-        conditions["channel"] = query.channel
-    tickets = tickets.filter(**conditions)
-    if query.q:
-        tickets = tickets_matching(tickets, query.q, include_internal=actor.sees_internal)
-    return tickets
+    wanted = TicketFilter(
+        statuses=[query.status] if query.status else [],
+        status_category=query.status_category or "",
+        is_open=query.open,
+        line=query.line or "",
+        assignee=str(query.assignee or ""),
+        company=query.company,
+        priority=query.priority,
+        channel=query.channel or "",
+        q=query.q or "",
+    )
+    return tickets_filtered(actor, wanted)

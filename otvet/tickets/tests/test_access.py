@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from otvet.accounts.models import Agent
 from otvet.core.errors import NotFound
-from otvet.tickets.access import messages_visible_to, ticket_get_for_user, tickets_visible_to
+from otvet.tickets.access import Actor, agents_who_may_see, messages_visible_to, ticket_get_for_user, tickets_visible_to
 from otvet.tickets.models import Line
 from otvet.tickets.services import ticket_add_note, ticket_reply, ticket_transfer
 
@@ -68,3 +69,18 @@ def test_customers_never_read_internal_notes(world):
     assert "Клиент должен за прошлый месяц" in set(
         messages_visible_to(agent, ticket).values_list("body_text", flat=True)
     )
+
+
+def test_agents_who_may_see_a_ticket_is_the_scope_read_the_other_way_round(world):
+    from otvet.accounts.factories import AgentFactory
+
+    AgentFactory(is_active=False)  # an inactive agent sees nothing and works nothing
+    for name in TICKETS:
+        ticket = getattr(world, name)
+        working = set(agents_who_may_see(ticket).values_list("pk", flat=True))
+        for agent in Agent.objects.all():
+            sees = (
+                agent.is_active
+                and tickets_visible_to(Actor(user=agent.user, agent=agent)).filter(pk=ticket.pk).exists()
+            )
+            assert (agent.pk in working) == sees, (agent, name)
