@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from otvet.accounts.models import ApiToken, User
 from otvet.core import clock
@@ -28,7 +29,7 @@ def token_digest(plain: str) -> str:
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a bearer token for `user`; the plain token is returned once and never stored."""
     if not user.is_active:
-        raise InvalidInput.field("user", "The user is not active.")
+        raise InvalidInput.field("user", _("The user is not active."))
     name = " ".join(name.split())
     if len(name) > MAX_NAME_CHARS:
         raise InvalidInput.field("name", f"The name is longer than {MAX_NAME_CHARS} characters.")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from otvet.core.errors import InvalidInput
 
@@ -37,9 +38,9 @@ def _decode(cursor: str, length: int) -> list[Any]:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         values = [dt.datetime.fromisoformat(v["dt"]) if isinstance(v, dict) else v for v in raw]
     except (ValueError, TypeError, KeyError) as exc:
-        raise InvalidInput.field("cursor", "The cursor is not valid.") from exc
+        raise InvalidInput.field("cursor", _("The cursor is not valid.")) from exc
     if not isinstance(values, list) or len(values) != length:
-        raise InvalidInput.field("cursor", "The cursor does not match this ordering.")
+        raise InvalidInput.field("cursor", _("The cursor does not match this ordering."))
     return values
 
 
@@ -59,12 +60,12 @@ def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
 def paginate(queryset: QuerySet, ordering: tuple[str, ...], cursor: str | None, size: int) -> Page:
     """One page of `queryset` in `ordering`, starting after `cursor`; one query."""
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput.field("limit", f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        raise InvalidInput.field("limit", _("The page size must be between 1 and %(n)s.") % {"n": MAX_PAGE_SIZE})
     if cursor:
         try:
             queryset = queryset.filter(_after(ordering, _decode(cursor, len(ordering))))
         except (ValueError, TypeError, ValidationError) as exc:  # a forged cursor: values of the wrong type
-            raise InvalidInput.field("cursor", "The cursor is not valid.") from exc
+            raise InvalidInput.field("cursor", _("The cursor is not valid.")) from exc
     rows = list(queryset.order_by(*ordering)[: size + 1])
     items, more = rows[:size], len(rows) > size
     return Page(items=items, next_cursor=_encode(_key(items[-1], ordering)) if more else None)

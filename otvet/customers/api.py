@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from otvet.api.auth import request_actor
@@ -41,7 +42,7 @@ def contacts_list(request: HttpRequest, query: Query[ContactQuery]) -> ContactPa
     """Support only; partner agents see the contacts of their partner's companies."""
     actor = request_actor(request)
     if not actor.is_agent:
-        raise PermissionDenied("Only support staff see contacts.")
+        raise PermissionDenied(_("Only support staff see contacts."))
     contacts = contacts_visible_to(actor).select_related("company__plan")
     if query.company is not None:
         contacts = contacts.filter(company_id=query.company)
@@ -57,5 +58,5 @@ def contact_detail(request: HttpRequest, contact_id: int = Path(..., ge=1, le=MA
 
 def _found(row: T | None) -> T:
     if row is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return row

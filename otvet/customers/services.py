@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.accounts.models import User
 from otvet.core import clock
@@ -64,14 +65,14 @@ def support_note_add(
 ) -> SupportNote:
     """An internal note about a company or a contact for the next shift [Заметки для поддержки]; agents only."""
     if not (actor.is_agent or actor.is_system):
-        raise PermissionDenied("Only support staff may write support notes.")
+        raise PermissionDenied(_("Only support staff may write support notes."))
     body = (body or "").strip()
     if not body:
-        raise InvalidInput.field("body", "The note is empty.")
+        raise InvalidInput.field("body", _("The note is empty."))
     if len(body) > SUPPORT_NOTE_MAX_CHARS:
-        raise InvalidInput.field("body", f"The note is longer than {SUPPORT_NOTE_MAX_CHARS} characters.")
+        raise InvalidInput.field("body", _("The note is longer than %(n)s characters.") % {"n": SUPPORT_NOTE_MAX_CHARS})
     if company is None and contact is None:
-        raise InvalidInput("A support note is about a company or a contact.")
+        raise InvalidInput(_("A support note is about a company or a contact."))
     return SupportNote.objects.create(
         company=company, contact=contact, author=actor.user, body=body, created_at=clock.now()
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from otvet.accounts.choices import Role
 from otvet.accounts.models import Agent, User
@@ -109,7 +110,7 @@ def ticket_get_for_user(actor: Actor, number: int, *, for_update: bool = False) 
         tickets = tickets.select_for_update(of=("self",))
     ticket = tickets.filter(pk=number).first()
     if ticket is None:
-        raise NotFound("Ticket not found.")
+        raise NotFound(_("Ticket not found."))
     return ticket
 
 

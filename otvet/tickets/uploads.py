@@ -7,6 +7,7 @@ attachments at once and their ids travel back in hidden inputs, so the next subm
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from otvet.core.errors import ServiceError
 from otvet.tickets.access import Actor
@@ -25,7 +26,7 @@ def uploads_from_request(request: HttpRequest, actor: Actor) -> tuple[list[Attac
     )
     files = request.FILES.getlist(FIELD)
     if len(files) + len(attachments) > MAX_FILES:
-        return attachments, f"At most {MAX_FILES} files per message."
+        return attachments, _("At most %(n)s files per message.") % {"n": MAX_FILES}
     for file in files:
         try:
             attachments.append(attachment_upload(actor=actor, file=file))

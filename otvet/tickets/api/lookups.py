@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from otvet.accounts.models import Agent
 from otvet.core.errors import InvalidInput
 from otvet.customers.models import Contact
@@ -14,14 +16,14 @@ from otvet.tickets.models import Attachment, Category, Criticality, Line, Messag
 def status_by_code(code: str | None, field: str = "status") -> Status:
     status = Status.objects.filter(code=code, is_active=True).first() if code else None
     if status is None:
-        raise InvalidInput.field(field, "Unknown status.")
+        raise InvalidInput.field(field, _("Unknown status."))
     return status
 
 
 def line_by_code(actor: Actor, code: str, field: str = "line") -> Line:
     line = lines_visible_to(actor).filter(code=code).first()
     if line is None:
-        raise InvalidInput.field(field, "Unknown line.")
+        raise InvalidInput.field(field, _("Unknown line."))
     return line
 
 
@@ -30,7 +32,7 @@ def criticality_by_code(code: str | None, field: str = "criticality") -> Critica
         return None
     criticality = Criticality.objects.filter(code=code).first()
     if criticality is None:
-        raise InvalidInput.field(field, "Unknown criticality.")
+        raise InvalidInput.field(field, _("Unknown criticality."))
     return criticality
 
 
@@ -39,7 +41,7 @@ def category_by_id(pk: int | None, field: str = "category") -> Category | None:
         return None
     category = Category.objects.filter(pk=pk).first()
     if category is None:
-        raise InvalidInput.field(field, "Unknown category.")
+        raise InvalidInput.field(field, _("Unknown category."))
     return category
 
 
@@ -48,21 +50,21 @@ def agent_by_id(pk: int | None, field: str = "assignee") -> Agent | None:
         return None
     agent = Agent.objects.select_related("user").filter(pk=pk, is_active=True).first()
     if agent is None:
-        raise InvalidInput.field(field, "Unknown agent.")
+        raise InvalidInput.field(field, _("Unknown agent."))
     return agent
 
 
 def contact_by_id(actor: Actor, pk: int, field: str = "requester") -> Contact:
     contact = contacts_visible_to(actor).select_related("company__partner").filter(pk=pk).first()
     if contact is None:
-        raise InvalidInput.field(field, "Unknown contact.")
+        raise InvalidInput.field(field, _("Unknown contact."))
     return contact
 
 
 def rating_mark_by_code(code: str, field: str = "mark") -> RatingMark:
     mark = RatingMark.objects.filter(code=code).first()
     if mark is None:
-        raise InvalidInput.field(field, "Unknown rating mark.")
+        raise InvalidInput.field(field, _("Unknown rating mark."))
     return mark
 
 
@@ -71,7 +73,7 @@ def message_on(actor: Actor, ticket: Ticket, pk: int | None, field: str = "messa
         return None
     message = messages_visible_to(actor, ticket).filter(pk=pk).first()
     if message is None:
-        raise InvalidInput.field(field, "Unknown message on this ticket.")
+        raise InvalidInput.field(field, _("Unknown message on this ticket."))
     return message
 
 
@@ -81,5 +83,5 @@ def attachments_by_ids(ids: Sequence[int], field: str = "attachments") -> list[A
         return []
     attachments = list(Attachment.objects.filter(pk__in=set(ids)))
     if len(attachments) != len(set(ids)):
-        raise InvalidInput.field(field, "An attachment is unknown, not yours, or already used.")
+        raise InvalidInput.field(field, _("An attachment is unknown, not yours, or already used."))
     return attachments

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
@@ -58,7 +59,7 @@ def message_create(
     if payload.status is not None:
         require_agent(actor)  # before the lookup: a customer is refused, not told the status is unknown
         if payload.kind == MessageKind.NOTE:
-            raise InvalidInput.field("status", "A note does not change the status; send a reply.")
+            raise InvalidInput.field("status", _("A note does not change the status; send a reply."))
         status = status_by_code(payload.status)
     attachments = attachments_by_ids(payload.attachments)
     with transaction.atomic():  # an upload is rolled back with a message that is refused
@@ -85,7 +86,7 @@ def events_list(request: HttpRequest, query: Query[PageQuery], number: int = num
     actor = request_actor(request)
     ticket = ticket_get_for_user(actor, number)
     if not actor.sees_internal:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     events = events_visible_to(actor, ticket).select_related("actor")
     page = paginate(events, TIMELINE, query.cursor, query.limit)
     return EventPage(items=[EventOut.from_orm(event) for event in page.items], next=page.next_cursor)
@@ -96,7 +97,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     """Download a file of a message you may read (or your own upload not yet sent); anything else is a 404."""
     attachment = attachment_get_for_user(request.auth, attachment_id)  # type: ignore[attr-defined]
     if attachment is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return attachment_response(attachment)
 
 

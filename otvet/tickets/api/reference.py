@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from otvet.api.auth import request_actor
@@ -25,7 +26,7 @@ def lines_list(request: HttpRequest) -> list[Line]:
     """The lines a ticket can be transferred to (support only)."""
     actor = request_actor(request)
     if not actor.is_agent:
-        raise PermissionDenied("Only support staff see lines.")
+        raise PermissionDenied(_("Only support staff see lines."))
     return list(lines_visible_to(actor).filter(is_active=True).order_by("order", "pk"))
 
 

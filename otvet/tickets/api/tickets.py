@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
@@ -103,10 +104,10 @@ def ticket_update(
     if not (actor.is_agent or actor.is_system):
         refused = {name: "Not allowed for your role." for name in values if name not in CUSTOMER_FIELDS}
         if refused:
-            raise PermissionDenied("You may only change your response preference.", fields=refused)
+            raise PermissionDenied(_("You may only change your response preference."), fields=refused)
     for name in NOT_NULL:
         if name in values and values[name] is None:
-            raise InvalidInput.field(name, "This field cannot be null.")
+            raise InvalidInput.field(name, _("This field cannot be null."))
     fields = _field_values(values)
     status = status_by_code(values["status"]) if "status" in values else None
     assignee = agent_by_id(values["assignee"]) if "assignee" in values else None
@@ -124,15 +125,15 @@ def _requester(actor: Actor, payload: TicketCreateIn) -> Contact:
     """Customers open tickets for themselves; agents name the contact (and may set channel, priority, alerts)."""
     if actor.is_agent:
         if payload.requester is None:
-            raise InvalidInput.field("requester", "Choose the contact the ticket is for.")
+            raise InvalidInput.field("requester", _("Choose the contact the ticket is for."))
         return contact_by_id(actor, payload.requester)
     refused = {name: ONLY_STAFF for name in AGENT_CREATE_FIELDS if getattr(payload, name) is not None}
     if payload.kind != TicketKind.REQUEST:
         refused["kind"] = ONLY_STAFF
     if refused:
-        raise PermissionDenied("Customers open requests for themselves.", fields=refused)
+        raise PermissionDenied(_("Customers open requests for themselves."), fields=refused)
     if actor.contact is None:
-        raise PermissionDenied("Your account is not linked to a customer contact.")
+        raise PermissionDenied(_("Your account is not linked to a customer contact."))
     return actor.contact
 
 
@@ -152,7 +153,7 @@ def _filtered(actor: Actor, query: TicketQuery) -> QuerySet[Ticket]:
     if not actor.is_agent:
         refused = {name: ONLY_STAFF for name in AGENT_FILTERS if getattr(query, name) is not None}
         if refused:
-            raise PermissionDenied("Customers cannot filter by internal fields.", fields=refused)
+            raise PermissionDenied(_("Customers cannot filter by internal fields."), fields=refused)
     wanted = TicketFilter(
         statuses=[query.status] if query.status else [],
         status_category=query.status_category or "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.accounts.models import Agent
 from otvet.core import clock
@@ -32,7 +33,7 @@ def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: Agent | None) -> Ti
     """Make `assignee` (or nobody) responsible; the assignee must be active and have the ticket in scope."""
     require_agent(actor)
     if assignee is not None and (not assignee.is_active or not agent_may_see(assignee, ticket)):
-        raise InvalidInput.field("assignee", "This agent cannot work this ticket.")
+        raise InvalidInput.field("assignee", _("This agent cannot work this ticket."))
     now = clock.now()
     with transaction.atomic():
         ticket = lock(ticket)
@@ -50,16 +51,16 @@ def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: Agent | None) -> Ti
 def ticket_claim(*, ticket: Ticket, actor: Actor, force: bool = False) -> Ticket:
     """«Я отвечу»: assign to oneself; refused while another agent holds it, unless a supervisor forces it."""
     if actor.agent is None:
-        raise PermissionDenied("Only agents claim tickets.")
+        raise PermissionDenied(_("Only agents claim tickets."))
     if force and not actor.is_supervisor:
-        raise PermissionDenied("Only supervisors take over a ticket held by someone else.")
+        raise PermissionDenied(_("Only supervisors take over a ticket held by someone else."))
     now = clock.now()
     with transaction.atomic():
         ticket = lock(ticket)
         if ticket.assignee_id == actor.agent.pk:
             return ticket
         if ticket.assignee_id is not None and not force:
-            raise Conflict("Another agent is already answering this ticket.", code="already_claimed")
+            raise Conflict(_("Another agent is already answering this ticket."), code="already_claimed")
         changes: dict[str, list[Any]] = {"assignee": [ticket.assignee_id, actor.agent.pk]}
         fields = ["assignee", "claimed_at", "updated_at"]
         if ticket.status.category == StatusCategory.NEW:
@@ -81,7 +82,7 @@ def ticket_release(*, ticket: Ticket, actor: Actor) -> Ticket:
             return ticket
         holder = actor.agent is not None and ticket.assignee_id == actor.agent.pk
         if not (holder or actor.is_supervisor or actor.is_system):
-            raise PermissionDenied("Only the assignee or a supervisor may release this ticket.")
+            raise PermissionDenied(_("Only the assignee or a supervisor may release this ticket."))
         changes = {"assignee": [ticket.assignee_id, None]}
         ticket.assignee, ticket.claimed_at, ticket.updated_at = None, None, now
         ticket.save(update_fields=["assignee", "claimed_at", "updated_at"])
@@ -97,7 +98,7 @@ def ticket_transfer(*, ticket: Ticket, actor: Actor, line: Line, note: str = "")
     with transaction.atomic():
         ticket = lock(ticket)
         if ticket.line_id == line.pk:
-            raise InvalidInput.field("line", "The ticket is already in this line.")
+            raise InvalidInput.field("line", _("The ticket is already in this line."))
         changes: dict[str, list[Any]] = {
             "line": [ticket.line.code, line.code],
             "assignee": [ticket.assignee_id, None],

@@ -9,6 +9,7 @@ import os
 import filetype
 from django.conf import settings
 from django.core.files.base import File
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import InvalidInput, PermissionDenied, TooLarge
@@ -22,16 +23,18 @@ CHUNK = 64 * 1024
 def attachment_upload(*, actor: Actor, file: File, filename: str | None = None) -> Attachment:
     """Store an uploaded file for the actor's next message; it belongs to no message until one links it."""
     if actor.user is None:
-        raise PermissionDenied("Sign in to upload files.")
+        raise PermissionDenied(_("Sign in to upload files."))
     name = os.path.basename((filename or file.name or "").replace("\\", "/")).strip()[:255]
     if not name:
-        raise InvalidInput.field("file", "The file has no name.")
+        raise InvalidInput.field("file", _("The file has no name."))
     limit = settings.OTVET_ATTACHMENT_MAX_BYTES
     size = file.size if file.size is not None else 0
     if size > limit:
-        raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.", fields={"file": "Too large."})
+        raise TooLarge(
+            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, fields={"file": _("Too large.")}
+        )
     if size == 0:
-        raise InvalidInput.field("file", "The file is empty.")
+        raise InvalidInput.field("file", _("The file is empty."))
 
     digest = hashlib.sha256()
     file.seek(0)
@@ -59,7 +62,7 @@ def sniff_content_type(head: bytes, name: str) -> str:
     kind = filetype.guess(head)
     if kind is not None:
         return kind.mime
-    guessed, _ = mimetypes.guess_type(name)
+    guessed, _encoding = mimetypes.guess_type(name)
     if (guessed and guessed.startswith("text/")) or guessed in ("application/json", "application/xml"):
         return guessed
     try:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import InvalidInput, PermissionDenied
@@ -25,7 +26,7 @@ def lock(ticket: Ticket) -> Ticket:
 
 def require_agent(actor: Actor) -> None:
     if not (actor.is_agent or actor.is_system):
-        raise PermissionDenied("Only support staff may do this.")
+        raise PermissionDenied(_("Only support staff may do this."))
 
 
 def record_event(
@@ -58,7 +59,10 @@ def default_status(category: StatusCategory) -> Status:
     """The status the system uses for a category (the marked default, else the first by order)."""
     status = Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order").first()
     if status is None:
-        raise InvalidInput(f"No active status of category «{category.label}» is configured.", code="misconfigured")
+        raise InvalidInput(
+            _("No active status of category «%(category)s» is configured.") % {"category": category.label},
+            code="misconfigured",
+        )
     return status
 
 
@@ -88,9 +92,9 @@ def clean_body(body: str, body_html: str) -> tuple[str, str]:
     """Validated text and sanitized HTML of a message."""
     body = (body or "").strip()
     if not body:
-        raise InvalidInput.field("body", "The message is empty.")
+        raise InvalidInput.field("body", _("The message is empty."))
     if len(body) > MAX_BODY_CHARS:
-        raise InvalidInput.field("body", f"The message is longer than {MAX_BODY_CHARS} characters.")
+        raise InvalidInput.field("body", _("The message is longer than %(n)s characters.") % {"n": MAX_BODY_CHARS})
     return body, clean_html(body_html) if body_html else text_to_html(body)
 
 
@@ -131,7 +135,7 @@ def link_attachments(message: Message, attachments: Sequence[Attachment], actor:
     ids = [a.pk for a in attachments]
     linked = Attachment.objects.filter(pk__in=ids, message__isnull=True, uploaded_by=actor.user).update(message=message)
     if linked != len(set(ids)):
-        raise InvalidInput.field("attachments", "An attachment is unknown, not yours, or already used.")
+        raise InvalidInput.field("attachments", _("An attachment is unknown, not yours, or already used."))
 
 
 def message_timestamps(ticket: Ticket, message: Message) -> list[str]:
@@ -172,5 +176,5 @@ def awaiting_support(ticket: Ticket) -> bool:
 def validate_status(status: Status | None) -> Status:
     """A status a ticket may be moved to."""
     if status is None or not status.is_active:
-        raise InvalidInput.field("status", "Choose an active status.")
+        raise InvalidInput.field("status", _("Choose an active status."))
     return status

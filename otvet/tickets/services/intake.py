@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import InvalidInput, PermissionDenied
@@ -47,18 +48,20 @@ def ticket_open(
     """Open a ticket for `requester` with its first message; a system alert is opened by an agent to a customer."""
     subject = " ".join((subject or "").split())
     if not subject:
-        raise InvalidInput.field("subject", "The subject is empty.")
+        raise InvalidInput.field("subject", _("The subject is empty."))
     if len(subject) > MAX_SUBJECT_CHARS:
-        raise InvalidInput.field("subject", f"The subject is longer than {MAX_SUBJECT_CHARS} characters.")
+        raise InvalidInput.field(
+            "subject", _("The subject is longer than %(n)s characters.") % {"n": MAX_SUBJECT_CHARS}
+        )
     if actor.contact is not None and actor.contact.pk != requester.pk:
-        raise PermissionDenied("Customers open tickets only for themselves.")
+        raise PermissionDenied(_("Customers open tickets only for themselves."))
     is_alert = kind == TicketKind.ALERT
     if is_alert and not actor.is_agent:
-        raise PermissionDenied("Only agents send system alerts.")
+        raise PermissionDenied(_("Only agents send system alerts."))
     if is_alert and alert_type not in AlertType.values:
-        raise InvalidInput.field("alert_type", "Choose the kind of alert.")
+        raise InvalidInput.field("alert_type", _("Choose the kind of alert."))
     if category is not None and not category.is_active:
-        raise InvalidInput.field("category", "This category is not active.")
+        raise InvalidInput.field("category", _("This category is not active."))
 
     now = clock.now()
     with transaction.atomic():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from otvet.core.errors import InvalidInput
 from otvet.customers.models import Company
 from otvet.tickets.models import Line
@@ -23,14 +25,14 @@ def intake_line(company: Company | None) -> Line:
         return line
     line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
     if line is None:
-        raise InvalidInput("No active line is configured to receive tickets.", code="misconfigured")
+        raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")
     return line
 
 
 def check_transfer_target(line: Line, company: Company | None) -> None:
     """A ticket may go to a platform line or to a line of its own company's partner, nothing else."""
     if not line.is_active:
-        raise InvalidInput.field("line", "This line is not active.")
+        raise InvalidInput.field("line", _("This line is not active."))
     partner_id = company.partner_id if company is not None else None
     if line.partner_id is not None and line.partner_id != partner_id:
-        raise InvalidInput.field("line", "This line belongs to another partner.")
+        raise InvalidInput.field("line", _("This line belongs to another partner."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import Conflict
@@ -43,7 +44,7 @@ def ticket_reply(
         ticket = lock(ticket)
         category = ticket.status.category
         if category == StatusCategory.CLOSED and not actor.is_agent:
-            raise Conflict("This request is closed; please open a new one.", code="ticket_closed")
+            raise Conflict(_("This request is closed; please open a new one."), code="ticket_closed")
         message = write_message(
             ticket,
             actor,

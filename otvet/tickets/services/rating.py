@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -22,17 +23,19 @@ def ticket_rate(
     Without `message`, the rated reply is the last public reply from an agent. Rating again replaces the mark.
     """
     if actor.contact is None or actor.contact.pk != ticket.requester_id:
-        raise PermissionDenied("Only the requester rates a request.")
+        raise PermissionDenied(_("Only the requester rates a request."))
     if not mark.is_active:
-        raise InvalidInput.field("mark", "This mark is not available.")
+        raise InvalidInput.field("mark", _("This mark is not available."))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_CHARS:
-        raise InvalidInput.field("comment", f"The comment is longer than {MAX_COMMENT_CHARS} characters.")
+        raise InvalidInput.field(
+            "comment", _("The comment is longer than %(n)s characters.") % {"n": MAX_COMMENT_CHARS}
+        )
     now = clock.now()
     with transaction.atomic():
         ticket = lock(ticket)
         if ticket.status.category not in (StatusCategory.SOLVED, StatusCategory.CLOSED):
-            raise Conflict("A request can be rated once it is solved.", code="not_solved")
+            raise Conflict(_("A request can be rated once it is solved."), code="not_solved")
         agent_replies = Message.objects.filter(
             ticket=ticket, kind=MessageKind.REPLY, author_kind=AuthorKind.AGENT
         ).select_related("author_user__agent")
@@ -42,7 +45,7 @@ def ticket_rate(
             else agent_replies.order_by("-created_at", "-id").first()
         )
         if message is not None and rated is None:
-            raise InvalidInput.field("message", "Choose a reply from support on this request.")
+            raise InvalidInput.field("message", _("Choose a reply from support on this request."))
         agent = getattr(rated.author_user, "agent", None) if rated and rated.author_user else None
         rating = Rating.objects.filter(ticket=ticket).first()
         old_mark = rating.mark.code if rating else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core.errors import InvalidInput, NotFound
 from otvet.tickets.access import Actor
@@ -44,16 +45,16 @@ def saved_view_save(*, actor: Actor, name: str, params: Mapping[str, str]) -> Sa
     """Save the current filters under `name`; a view of the same name is replaced."""
     require_agent(actor)
     if actor.user is None:
-        raise InvalidInput("Saved views belong to a signed-in agent.")
+        raise InvalidInput(_("Saved views belong to a signed-in agent."))
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME_CHARS:
-        raise InvalidInput.field("name", f"The name must have 1 to {MAX_NAME_CHARS} characters.")
+        raise InvalidInput.field("name", _("The name must have 1 to %(n)s characters.") % {"n": MAX_NAME_CHARS})
     with transaction.atomic():
         views = SavedView.objects.select_for_update().filter(owner=actor.user)
         view = views.filter(name=name).first()
         if view is None:
             if views.count() >= MAX_VIEWS:
-                raise InvalidInput.field("name", f"You can keep at most {MAX_VIEWS} saved views.")
+                raise InvalidInput.field("name", _("You can keep at most %(n)s saved views.") % {"n": MAX_VIEWS})
             return SavedView.objects.create(owner=actor.user, name=name, params=saved_view_params(params))
         view.params = saved_view_params(params)
         view.save(update_fields=["params"])
@@ -62,6 +63,6 @@ def saved_view_save(*, actor: Actor, name: str, params: Mapping[str, str]) -> Sa
 
 def saved_view_delete(*, actor: Actor, view_id: int) -> None:
     """Delete one of the actor's own saved views; anyone else's is NotFound."""
-    deleted, _ = SavedView.objects.filter(pk=view_id, owner_id=getattr(actor.user, "pk", None)).delete()
+    deleted, _per_model = SavedView.objects.filter(pk=view_id, owner_id=getattr(actor.user, "pk", None)).delete()
     if not deleted:
-        raise NotFound("Saved view not found.")
+        raise NotFound(_("Saved view not found."))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from otvet.core import clock
 from otvet.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -50,9 +51,11 @@ def ticket_update_fields(*, ticket: Ticket, actor: Actor, **values: Any) -> Tick
     allowed = AGENT_FIELDS if (actor.is_agent or actor.is_system) else CUSTOMER_FIELDS
     for name in values:
         if name not in AGENT_FIELDS:
-            raise InvalidInput.field(name, "This field cannot be changed here.")
+            raise InvalidInput.field(name, _("This field cannot be changed here."))
         if name not in allowed:
-            raise PermissionDenied(f"You may not change «{name}».", fields={name: "Not allowed for your role."})
+            raise PermissionDenied(
+                _("You may not change «%(field)s».") % {"field": name}, fields={name: _("Not allowed for your role.")}
+            )
     cleaned = _clean_fields(values)
     now = clock.now()
     with transaction.atomic():
@@ -85,7 +88,7 @@ def ticket_resolve(
     with transaction.atomic():
         ticket = lock(ticket)
         if not ticket.is_open:
-            raise Conflict("The ticket is already solved or closed.", code="not_open")
+            raise Conflict(_("The ticket is already solved or closed."), code="not_open")
         message = write_message(
             ticket,
             actor,
@@ -109,11 +112,11 @@ def ticket_reopen(*, ticket: Ticket, actor: Actor) -> Ticket:
         ticket = lock(ticket)
         category = ticket.status.category
         if category not in (StatusCategory.SOLVED, StatusCategory.CLOSED):
-            raise Conflict("The ticket is not solved or closed.", code="not_solved")
+            raise Conflict(_("The ticket is not solved or closed."), code="not_solved")
         if category == StatusCategory.CLOSED and not actor.is_agent:
-            raise Conflict("This request is closed; please open a new one.", code="ticket_closed")
+            raise Conflict(_("This request is closed; please open a new one."), code="ticket_closed")
         if actor.contact is not None and actor.contact.pk != ticket.requester_id and not actor.contact.is_company_admin:
-            raise PermissionDenied("Only the requester may reopen the request.")
+            raise PermissionDenied(_("Only the requester may reopen the request."))
         changes: dict[str, list[Any]] = {}
         fields = apply_status(ticket, default_status(StatusCategory.OPEN), now, changes)
         ticket.updated_at = ticket.waiting_since = now
@@ -127,18 +130,18 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
     if "subject" in cleaned:
         subject = " ".join(str(cleaned["subject"] or "").split())
         if not subject or len(subject) > 255:
-            raise InvalidInput.field("subject", "The subject must have 1 to 255 characters.")
+            raise InvalidInput.field("subject", _("The subject must have 1 to 255 characters."))
         cleaned["subject"] = subject
     if "priority" in cleaned and cleaned["priority"] not in Priority.values:
-        raise InvalidInput.field("priority", "Unknown priority.")
+        raise InvalidInput.field("priority", _("Unknown priority."))
     if "response_preference" in cleaned and cleaned["response_preference"] not in ResponsePreference.values:
-        raise InvalidInput.field("response_preference", "Unknown response preference.")
+        raise InvalidInput.field("response_preference", _("Unknown response preference."))
     for name, model in (("category", Category), ("criticality", Criticality)):
         value = cleaned.get(name)
         if value is not None and not isinstance(value, model):
-            raise InvalidInput.field(name, f"Unknown {name}.")
+            raise InvalidInput.field(name, _("Unknown value."))
         if isinstance(value, Category) and not value.is_active:
-            raise InvalidInput.field(name, "This category is not active.")
+            raise InvalidInput.field(name, _("This category is not active."))
     return cleaned
 
 
