@@ -14,7 +14,7 @@ RUN_ENV := DEBUG=true
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint fmt bench demo clean browser
+.PHONY: install run test lint fmt bench demo clean system messages
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,22 @@ run: install
 	$(RUN_ENV) $(BIN)/otvet demo --if-empty
 	$(RUN_ENV) $(BIN)/otvet serve --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium (browser downloads are impossible here); install it when root can.
-browser:
-	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; } || true
-	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): install Debian's chromium package (apt-get install -y chromium)." >&2; exit 1; }
+# The tests need two system packages: Debian's Chromium for the browser tests (browser downloads are impossible
+# here) and gettext to check the translation catalogs. Installed when root can; otherwise a clear failure.
+SYSTEM_PACKAGES := chromium gettext
+system:
+	@{ test -x $(CHROMIUM) && command -v xgettext >/dev/null; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }; } || true
+	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): apt-get install -y chromium" >&2; exit 1; }
+	@command -v xgettext >/dev/null || { echo "gettext is missing: apt-get install -y gettext" >&2; exit 1; }
 
-test: install browser
+# Refresh the Russian and English catalogs after changing strings, translate the new entries, then run again.
+messages: install
+	cd otvet && DEBUG=true ../$(BIN)/django-admin makemessages -l ru -l en --no-obsolete \
+		--ignore "*/tests/*" --ignore "demo/*" --ignore "testing/*" --settings=otvet.config.settings --pythonpath=..
+	cd otvet && DEBUG=true ../$(BIN)/django-admin compilemessages --settings=otvet.config.settings --pythonpath=..
+
+test: install system
 	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
