@@ -45,8 +45,10 @@ messages: install
 		--ignore "*/tests/*" --ignore "demo/*" --ignore "testing/*" --settings=otvet.config.settings --pythonpath=..
 	cd otvet && DEBUG=true ../$(BIN)/django-admin compilemessages --settings=otvet.config.settings --pythonpath=..
 
+# The suite, then the browser tests in a session of their own (see otvet/testing/browser.py).
 test: install system
-	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS) -m browser
 
 lint: install
 	$(BIN)/ruff check otvet benchmarks

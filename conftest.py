@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 pytest_plugins = ["otvet.testing.fixtures"]
+pytest_plugins += ["otvet.testing.browser"]
