@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?= -n 2
+BROWSER_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -48,7 +49,7 @@ messages: install
 # The suite, then the browser tests in a session of their own (see otvet/testing/browser.py).
 test: install system
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
-	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS) -m browser
+	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(BROWSER_ARGS) -m browser
 
 lint: install
 	$(BIN)/ruff check otvet benchmarks

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from otvet.api.api import api
-from otvet.core.views import language_set
+from otvet.core.views import language_set, preferences
 from otvet.tickets.views import attachment_download
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/language/", language_set, name="language-set"),
+    path("preferences/", preferences, name="preferences"),
     path("attachments/<int:attachment_id>/<str:filename>", attachment_download, name="attachment-download"),
     path("desk/", include("otvet.workspace.urls")),
     path("", include("otvet.portal.urls")),
