@@ -57,9 +57,7 @@ def extract_msgids(tmp_path: Path) -> set[str]:
     previous = os.getcwd()
     os.chdir(scratch)
     try:
-        call_command(
-            "makemessages", locale=["ru"], ignore_patterns=["*/tests/*", "demo/*", "testing/*"], verbosity=0
-        )
+        call_command("makemessages", locale=["ru"], ignore_patterns=["*/tests/*", "demo/*", "testing/*"], verbosity=0)
     finally:
         os.chdir(previous)
     return {e.msgid for e in polib.pofile(str(scratch / "locale" / "ru" / "LC_MESSAGES" / "django.po"))}
