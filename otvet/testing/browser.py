@@ -53,3 +53,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def screenshot(page: object, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from the npm registry
+
+
+def accessibility_violations(page: object, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's WCAG 2 A/AA findings of the given impact on the page, one line each (empty means clean)."""
+    page.add_script_tag(content=AXE.read_text())  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}: {node.get('failureSummary', '')}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+        for node in v["nodes"]
+    ]

@@ -41,14 +41,12 @@
 
   function initDropZones(root) {
     root.querySelectorAll("[data-ot-drop]:not([data-ot-ready])").forEach((zone) => {
+      // The zone is the <label> of a visually hidden file input: a click opens the picker natively and the input
+      // itself stays the one focusable control (keyboard users press Space or Enter on it).
       zone.dataset.otReady = "1";
-      const input = zone.querySelector("input[type=file]");
+      const input = document.getElementById(zone.htmlFor);
       const box = zone.parentElement.querySelector(".ot-previews");
       if (!input || !box) return;
-      zone.addEventListener("click", (event) => { if (event.target !== input) input.click(); });
-      zone.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
-      });
       ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {
         event.preventDefault(); zone.classList.add("ot-dragover");
       }));
