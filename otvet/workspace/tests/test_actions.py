@@ -198,7 +198,7 @@ def test_transfer_to_the_current_line_is_refused_in_the_dialog(login, world):
     first = Line.objects.get(code="first")
     response = post(login("agent"), "workspace-ticket-transfer", world.ticket_customer, {"line": first.pk})
     form = response.content.decode().split('id="transfer-form"')[1]
-    assert response.status_code == 422 and "The ticket is already in this line." in form
+    assert response.status_code == 422 and "Заявка уже на этой линии." in form
     assert fresh(world.ticket_customer).line == first
 
 
