@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from otvet.tickets.models import Category, Criticality, Line, RatingMark, Status, Ticket
+from otvet.tickets.models import Category, Criticality, Line, RatingMark, SavedView, Status, Ticket
 
 
 @admin.register(Status)
@@ -59,4 +59,17 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    """Agents' personal views, listed for support: they are created and deleted in the workspace."""
+
+    list_display = ["name", "owner", "created_at"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]
+    readonly_fields = ["owner", "name", "params", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,7 +9,7 @@ from otvet.accounts.factories import UserFactory
 CHANGELISTS = [
     "accounts/user", "accounts/agent", "accounts/apitoken", "customers/plan", "customers/partner",
     "customers/company", "customers/contact", "tickets/status", "tickets/line", "tickets/criticality",
-    "tickets/category", "tickets/ratingmark", "tickets/ticket",
+    "tickets/category", "tickets/ratingmark", "tickets/ticket", "tickets/savedview",
 ]  # fmt: skip
 
 
