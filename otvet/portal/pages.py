@@ -32,7 +32,7 @@ def request_page_context(actor: Actor, ticket: Ticket, **extra: Any) -> dict[str
     category = ticket.status.category
     rating = Rating.objects.filter(ticket=ticket).select_related("mark").first()
     may_rate = category in (StatusCategory.SOLVED, StatusCategory.CLOSED) and ticket.requester_id == actor.contact.pk  # type: ignore[union-attr]
-    context = {
+    context: dict[str, Any] = {
         "ticket": ticket,
         "conversation": conversation,
         "rating": rating,

@@ -19,8 +19,9 @@ class ApiClient:
     """A test client that speaks JSON with a bearer token and answers (status, parsed body)."""
 
     def __init__(self, token: str | None) -> None:
+        # English messages: the tests read them; test_errors checks that Russian clients get Russian ones.
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.client = Client(headers=headers)
+        self.client = Client(headers={**headers, "Accept-Language": "en"})
 
     def request(self, method: str, path: str, data: Any = None, **extra: Any) -> tuple[int, Any]:
         url = path if path.startswith(API) else f"{API}{path}"

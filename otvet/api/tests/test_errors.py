@@ -98,3 +98,14 @@ def test_a_conflict_is_a_409_with_its_own_code(world: World, api) -> None:
         "message": "Another agent is already answering this ticket.",
         "fields": {},
     }
+
+
+def test_messages_follow_the_clients_language(world: World, tokens) -> None:
+    from django.test import Client
+
+    client = Client(headers={"Authorization": f"Bearer {tokens['agent']}", "Accept-Language": "ru"})
+    client.post(f"/api/v1/tickets/{world.ticket_customer.pk}/claim", "{}", content_type="application/json")
+    other = Client(headers={"Authorization": f"Bearer {tokens['supervisor']}", "Accept-Language": "ru"})
+    url = f"/api/v1/tickets/{world.ticket_customer.pk}/claim"
+    answer = other.post(url, "{}", content_type="application/json").json()
+    assert answer["error"]["message"] == "На эту заявку уже отвечает другой сотрудник."

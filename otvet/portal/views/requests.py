@@ -17,7 +17,7 @@ from otvet.portal.pages import customer_actor, request_page_context
 from otvet.tickets.access import Actor, ticket_get_for_user
 from otvet.tickets.choices import Channel
 from otvet.tickets.filters import ORDERINGS, TicketFilter, tickets_filtered
-from otvet.tickets.models import Status, Ticket
+from otvet.tickets.models import Attachment, Status, Ticket
 from otvet.tickets.services import ticket_open, ticket_rate, ticket_reply
 from otvet.tickets.uploads import uploads_from_request
 
@@ -28,7 +28,8 @@ SORTS = ("updated", "newest", "oldest")
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     actor = customer_actor(request)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "updated"
+    sort = request.GET.get("sort") or "updated"
+    sort = sort if sort in SORTS else "updated"
     company_view = bool(actor.contact and actor.contact.is_company_admin and request.GET.get("scope") == "company")
     wanted = TicketFilter(
         mine=not company_view, statuses=[s for s in [request.GET.get("status", "")] if s], q=request.GET.get("q", "")
@@ -47,7 +48,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "query": request.GET.get("q", ""),
         "status": request.GET.get("status", ""),
     }
-    template = "portal/_request_rows.html" if request.htmx and request.GET.get("cursor") else "portal/requests.html"
+    more = bool(request.htmx and request.GET.get("cursor"))  # type: ignore[attr-defined]
+    template = "portal/_request_rows.html" if more else "portal/requests.html"
     return render(request, template, context)
 
 
@@ -55,7 +57,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     actor = customer_actor(request)
     form = RequestForm(request.POST or None)
-    kept, upload_error = [], ""
+    kept: list[Attachment] = []
+    upload_error = ""
     if request.method == "POST":
         kept, upload_error = uploads_from_request(request, actor)
         if form.is_valid() and not upload_error:

@@ -57,7 +57,7 @@ def test_it_refuses_an_empty_body_and_writes_nothing():
     contact = ContactFactory()
     with pytest.raises(InvalidInput) as error:
         open_ticket(contact, "Тема", body="  ")
-    assert error.value.fields == {"body": "The message is empty."}
+    assert error.value.fields == {"body": "Сообщение пустое."}  # Russian is the default language
     assert not contact.tickets.exists()
 
 
