@@ -138,10 +138,10 @@ class TicketQuery(PageQuery):
     priority: Priority | None = Field(None, description="Agents.")
     channel: Channel | None = None
     q: str | None = Field(None, max_length=500, description="Full-text search in subjects and messages.")
-    ordering: Literal["queue", "updated"] = Field(
-        "queue",
-        description="`queue`: by priority, then longest waiting (with `open=true` the queue indexes serve it); "
-        "`updated`: most recently updated first.",
+    ordering: Literal["queue", "updated"] | None = Field(
+        None,
+        description="`queue` (the default without `q`): by priority, then longest waiting (with `open=true` the "
+        "queue indexes serve it); `updated` (the default with `q`): most recently updated first.",
     )
 
 

@@ -47,7 +47,8 @@ def list_params(query: Mapping[str, str], *, default_sort: str = "queue") -> Lis
         channel=values["channel"] if values["channel"] in Channel.values else "",
         q=values["q"],
     )
-    sort = values["sort"] if values["sort"] in ORDERINGS else default_sort
+    # A search lists newest activity first unless asked otherwise: an index serves that order over any match.
+    sort = values["sort"] if values["sort"] in ORDERINGS else ("updated" if values["q"] else default_sort)
     return ListParams(values=values, wanted=wanted, sort=sort)
 
 

@@ -107,10 +107,10 @@ def test_an_agent_reads_a_ticket_with_its_internal_fields(world: World, api) -> 
     status, ticket = api("agent").get(f"/tickets/{world.ticket_other.pk}")
     assert status == 200
     assert ticket["number"] == world.ticket_other.pk
-    assert ticket["line"] == {"code": "first", "name": "Первая линия"}
+    assert ticket["line"] == {"code": "first", "name": "First line"}
     assert ticket["assignee"] is None
     assert ticket["priority"] == Priority.NORMAL
-    assert ticket["status"] == {"code": "open", "category": "new", "name": "Открыто", "customer_name": "Открыто"}
+    assert ticket["status"] == {"code": "open", "category": "new", "name": "Open", "customer_name": "Open"}
     for moment in ("created_at", "updated_at", "waiting_since", "last_customer_message_at", "last_interaction_at"):
         assert ticket[moment]
     assert ticket["first_response_at"] is None and ticket["resolved_at"] is None

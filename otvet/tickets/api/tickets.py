@@ -17,7 +17,7 @@ from otvet.core.errors import InvalidInput, PermissionDenied
 from otvet.core.pagination import paginate
 from otvet.customers.models import Contact
 from otvet.tickets.access import Actor, ticket_get_for_user
-from otvet.tickets.api.common import TICKET_RELATED, files_param, number_param, ticket_after_write, ticket_view
+from otvet.tickets.api.common import files_param, number_param, ticket_after_write, ticket_view, with_related
 from otvet.tickets.api.lookups import (
     agent_by_id,
     attachments_by_ids,
@@ -82,8 +82,8 @@ def ticket_create(request: HttpRequest, payload: Form[TicketCreateIn], files: li
 def tickets_list(request: HttpRequest, query: Query[TicketQuery]) -> TicketPage:
     """The tickets you may see, filtered, one keyset page at a time (follow `next`)."""
     actor = request_actor(request)
-    tickets = _filtered(actor, query).select_related(*TICKET_RELATED)
-    page = paginate(tickets, ORDERINGS[query.ordering], query.cursor, query.limit)
+    tickets = with_related(_filtered(actor, query))
+    page = paginate(tickets, ORDERINGS[_ordering(query)], query.cursor, query.limit)
     return TicketPage(items=[ticket_view(actor, ticket) for ticket in page.items], next=page.next_cursor)
 
 
@@ -166,3 +166,11 @@ def _filtered(actor: Actor, query: TicketQuery) -> QuerySet[Ticket]:
         q=query.q or "",
     )
     return tickets_filtered(actor, wanted)
+
+
+def _ordering(query: TicketQuery) -> str:
+    """A search defaults to newest activity first: any match can be anywhere in the queue order, and no index
+    serves (priority, waiting) over every match, while `(-updated_at, -number)` stops after one page."""
+    if query.ordering is None:
+        return "updated" if query.q else "queue"
+    return query.ordering
