@@ -15,7 +15,8 @@ def api_token_authenticate(plain: str) -> User | None:
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > MAX_TOKEN_CHARS:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The agent profile and the contact come along, so the request's Actor costs no further query.
+        ApiToken.objects.select_related("user__agent__partner", "user__contact__company")
         .filter(digest=token_digest(plain), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

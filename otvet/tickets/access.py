@@ -7,7 +7,9 @@ NotFound, indistinguishable from one that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -62,11 +64,23 @@ def actor_for_user(user: User) -> Actor:
     """The actor behind a signed-in user; an active agent profile wins over a contact link."""
     if not user.is_authenticated or not user.is_active:
         return Actor()
+    if User.agent.is_cached(user) and User.contact.is_cached(user):  # loaded with the user (bearer tokens)
+        agent, contact = _cached(user, "agent"), _cached(user, "contact")
+        if agent is not None and agent.is_active:
+            return Actor(user=user, agent=agent)
+        return Actor(user=user, contact=contact)
     agent = Agent.objects.select_related("partner").filter(user=user, is_active=True).first()
     if agent is not None:
         return Actor(user=user, agent=agent)
     contact = Contact.objects.select_related("company").filter(user=user).first()
     return Actor(user=user, contact=contact)
+
+
+def _cached(user: User, name: str) -> Any:
+    try:
+        return getattr(user, name)
+    except ObjectDoesNotExist:  # cached as missing
+        return None
 
 
 def ticket_scope(actor: Actor) -> Q | None:
