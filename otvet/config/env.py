@@ -38,6 +38,9 @@ def sqlite_database(path: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
+        # Tests use a file too, in WAL mode like production: threads then see real SQLite locking, not the
+        # table locks of a shared in-memory database.
+        "TEST": {"NAME": str(path.with_name("test_" + path.name))},
     }
 
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "servestatic",
     "huey.contrib.djhuey",
     "ninja",
     "django_htmx",

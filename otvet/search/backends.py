@@ -8,7 +8,7 @@ An entry is a ticket's subject (key = -ticket number) or one message (key = mess
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models.expressions import RawSQL
 
@@ -40,8 +40,8 @@ def upsert(entries: list[tuple[int, int, bool, str]]) -> None:
     """Index (key, ticket number, is_public, text) rows, replacing what those keys held."""
     if not entries:
         return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {TABLE} (key, ticket_id, is_public, vector) "
                 "VALUES (%s, %s, %s, to_tsvector('russian', %s)) "
@@ -49,12 +49,15 @@ def upsert(entries: list[tuple[int, int, bool, str]]) -> None:
                 "is_public = EXCLUDED.is_public, vector = EXCLUDED.vector",
                 entries,
             )
-        else:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(key,) for key, *_ in entries])
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, body, ticket_id, is_public) VALUES (%s, %s, %s, %s)",
-                [(key, stem_text(text), ticket, int(public)) for key, ticket, public, text in entries],
-            )
+        return
+    # FTS5 has no upsert: delete and insert in one (IMMEDIATE) transaction, so that two workers indexing the
+    # same key cannot interleave and collide on its rowid.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(key,) for key, *_ in entries])
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, body, ticket_id, is_public) VALUES (%s, %s, %s, %s)",
+            [(key, stem_text(text), ticket, int(public)) for key, ticket, public, text in entries],
+        )
 
 
 def matching_tickets(query: str, *, include_internal: bool) -> RawSQL | None:
