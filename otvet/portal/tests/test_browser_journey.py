@@ -144,3 +144,10 @@ def test_a_request_travels_from_the_customer_to_the_agent_and_back(live_server, 
     customer.goto(f"{base}/requests/")
     assert customer.get_by_role("heading", name=words["my_requests"]).is_visible()
     screenshot(customer, f"{language}-portal-requests")
+
+    # The portal on a phone: nothing wider than the screen.
+    customer.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/requests/", f"/requests/{ticket.pk}/", "/requests/new/"):
+        customer.goto(base + path)
+        assert customer.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    screenshot(customer, f"{language}-portal-phone")

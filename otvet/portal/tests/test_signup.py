@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
+from otvet.accounts.factories import UserFactory
 from otvet.accounts.models import User
 from otvet.customers.factories import CompanyFactory, ContactFactory
 from otvet.customers.models import Contact
@@ -71,3 +73,16 @@ def test_sign_up_errors_are_shown_next_to_the_field(client):
     assert response.status_code == 200
     assert b"is-invalid" in response.content
     assert not User.objects.exists()
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client):
+    user = UserFactory(email="forgot@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "forgot@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link)["Location"] if client.get(link).status_code == 302 else link
+    response = client.post(form_url, {"password1": "Brand-new-pass-1", "password2": "Brand-new-pass-1"})
+    assert response.status_code == 302
+    client.logout()
+    client.post("/accounts/login/", {"login": "forgot@example.org", "password": "Brand-new-pass-1"})
+    assert "_auth_user_id" in client.session
