@@ -27,6 +27,19 @@ ROLES = (
     "admin",
 )
 
+TICKETS = ("ticket_customer", "ticket_colleague", "ticket_other", "ticket_partner")
+# The expected answer of DESIGN.md §5 for the World below: role -> the tickets it sees. Every matrix test reads it.
+VISIBLE = {
+    "customer": {"ticket_customer"},
+    "company_admin": {"ticket_customer", "ticket_colleague"},
+    "other_customer": {"ticket_other"},
+    "partner_customer": {"ticket_partner"},
+    "partner_agent": {"ticket_partner"},
+    "agent": {"ticket_customer", "ticket_colleague", "ticket_other"},
+    "supervisor": set(TICKETS),
+    "admin": set(TICKETS),
+}
+
 
 @dataclass
 class World:

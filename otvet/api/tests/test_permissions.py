@@ -12,20 +12,9 @@ from typing import Any
 import pytest
 
 from otvet.api.api import api as ninja_api
-from otvet.testing.fixtures import ROLES, World
+from otvet.testing.fixtures import ROLES, TICKETS, VISIBLE, World
 
 AGENTS = frozenset({"partner_agent", "agent", "supervisor", "admin"})
-TICKETS = ("ticket_customer", "ticket_colleague", "ticket_other", "ticket_partner")
-VISIBLE = {
-    "customer": {"ticket_customer"},
-    "company_admin": {"ticket_customer", "ticket_colleague"},
-    "other_customer": {"ticket_other"},
-    "partner_customer": {"ticket_partner"},
-    "partner_agent": {"ticket_partner"},
-    "agent": {"ticket_customer", "ticket_colleague", "ticket_other"},
-    "supervisor": set(TICKETS),
-    "admin": set(TICKETS),
-}
 REQUESTER = {"ticket_customer": "customer", "ticket_other": "other_customer", "ticket_partner": "partner_customer"}
 COMPANIES = {  # role -> the companies (by the name of a member's role) it sees
     "customer": {"customer"},

@@ -6,22 +6,12 @@ import pytest
 
 from otvet.accounts.models import Agent
 from otvet.core.errors import NotFound
+from otvet.testing.fixtures import TICKETS, VISIBLE
 from otvet.tickets.access import Actor, agents_who_may_see, messages_visible_to, ticket_get_for_user, tickets_visible_to
 from otvet.tickets.models import Line
 from otvet.tickets.services import ticket_add_note, ticket_reply, ticket_transfer
 
-# role -> the tickets of the World it sees
-EXPECTED = {
-    "customer": {"ticket_customer"},
-    "company_admin": {"ticket_customer", "ticket_colleague"},
-    "other_customer": {"ticket_other"},
-    "partner_customer": {"ticket_partner"},
-    "partner_agent": {"ticket_partner"},
-    "agent": {"ticket_customer", "ticket_colleague", "ticket_other"},
-    "supervisor": {"ticket_customer", "ticket_colleague", "ticket_other", "ticket_partner"},
-    "admin": {"ticket_customer", "ticket_colleague", "ticket_other", "ticket_partner"},
-}
-TICKETS = ("ticket_customer", "ticket_colleague", "ticket_other", "ticket_partner")
+EXPECTED = VISIBLE
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))
