@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.db import transaction
@@ -58,7 +59,8 @@ def ticket_create(request: HttpRequest, payload: Form[TicketCreateIn], files: li
     category = category_by_id(payload.category)
     criticality = criticality_by_code(payload.criticality)
     attachments = attachments_by_ids(payload.attachments)
-    with transaction.atomic():  # an upload is rolled back with a ticket that fails to open
+    # Uploads are rolled back with a ticket that fails to open; without files ticket_open's own transaction is enough.
+    with transaction.atomic() if files else contextlib.nullcontext():
         attachments += [attachment_upload(actor=actor, file=file) for file in files or ()]
         ticket = ticket_open(
             actor=actor,
