@@ -48,3 +48,18 @@ def test_repeated_failed_logins_lock_the_account_out_for_a_while(client):
     response = client.post("/accounts/login/", {"login": "victim@example.org", "password": "right-password"})
     assert response.status_code == 200  # the form again, with an error: the right password is not tried
     assert "_auth_user_id" not in client.session
+
+
+def test_the_users_language_also_applies_under_asgi(world):
+    """`otvet web` serves through ASGI, where the preferences middleware runs as a coroutine."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    user = world.users["customer"]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client = AsyncClient()
+    client.force_login(user)
+    response = async_to_sync(client.get)("/requests/", headers={"Accept-Language": "ru"})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
