@@ -16,7 +16,7 @@ def api_token_authenticate(plain: str) -> User | None:
         return None
     token = (
         # The agent profile and the contact come along, so the request's Actor costs no further query.
-        ApiToken.objects.select_related("user__agent__partner", "user__contact__company")
+        ApiToken.objects.select_related("user__agent__partner", "user__contact__company__plan")
         .filter(digest=token_digest(plain), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

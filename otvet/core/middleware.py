@@ -51,5 +51,3 @@ def user_preferences_middleware(get_response: Callable) -> Callable:
             timezone.deactivate()
 
     return middleware
-
-

@@ -21,7 +21,7 @@ from otvet.tickets.choices import (
     StatusCategory,
     TicketKind,
 )
-from otvet.tickets.models import Attachment, Category, Criticality, Ticket
+from otvet.tickets.models import Attachment, Category, Criticality, Message, Ticket
 from otvet.tickets.services.common import default_status, message_timestamps, record_event, write_message
 from otvet.tickets.services.lines import intake_line
 
@@ -67,7 +67,7 @@ def ticket_open(
     with transaction.atomic():
         company = requester.company
         status = default_status(StatusCategory.WAITING_CUSTOMER if is_alert else StatusCategory.NEW)
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             subject=subject,
             kind=kind,
             alert_type=alert_type if is_alert else "",
@@ -88,8 +88,10 @@ def ticket_open(
             status_changed_at=now,
         )
         # The first message speaks for the requester, even when an agent types it (a phone call); an alert is
-        # the agent's own message.
+        # the agent's own message. Its timestamps go into the INSERT: no UPDATE after it.
         author = actor if is_alert or actor.contact is not None else Actor(user=actor.user, contact=requester)
+        message_timestamps(ticket, Message(kind=MessageKind.REPLY, author_kind=author.kind, created_at=now))
+        ticket.save(force_insert=True)
         message = write_message(
             ticket,
             author,
@@ -100,7 +102,6 @@ def ticket_open(
             attachments=attachments,
             now=now,
         )
-        ticket.save(update_fields=message_timestamps(ticket, message))
         record_event(
             ticket,
             EventKind.CREATED,
