@@ -31,14 +31,21 @@ run: install
 	$(RUN_ENV) $(BIN)/otvet demo --if-empty
 	$(RUN_ENV) $(BIN)/otvet serve --host $(HOST) --port $(PORT)
 
-# The tests need two system packages: Debian's Chromium for the browser tests (browser downloads are impossible
-# here) and gettext to check the translation catalogs. Installed when root can; otherwise a clear failure.
-SYSTEM_PACKAGES := chromium gettext
+# The tests need four system packages: Debian's Chromium for the browser tests (browser downloads are impossible
+# here), gettext to check the translation catalogs, Dovecot, the real IMAP server the email channel is tested
+# against, and SpamAssassin's spamd, the optional second opinion on spam (the tests start private instances of
+# both; the system services are not used). Installed when root can; otherwise a clear failure.
+SYSTEM_PACKAGES := chromium gettext dovecot-imapd spamd
+DOVECOT ?= /usr/sbin/dovecot
+SPAMD ?= /usr/sbin/spamd
 system:
-	@{ test -x $(CHROMIUM) && command -v xgettext >/dev/null; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	@{ test -x $(CHROMIUM) && command -v xgettext >/dev/null && test -x $(DOVECOT) && test -x $(SPAMD); } || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }; } || true
 	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): apt-get install -y chromium" >&2; exit 1; }
 	@command -v xgettext >/dev/null || { echo "gettext is missing: apt-get install -y gettext" >&2; exit 1; }
+	@test -x $(DOVECOT) || { echo "Dovecot is missing at $(DOVECOT): apt-get install -y dovecot-imapd" >&2; exit 1; }
+	@test -x $(SPAMD) || { echo "spamd is missing at $(SPAMD): apt-get install -y spamd" >&2; exit 1; }
 
 # Refresh the Russian and English catalogs after changing strings, translate the new entries, then run again.
 messages: install

@@ -4,3 +4,4 @@ from __future__ import annotations
 
 pytest_plugins = ["otvet.testing.fixtures"]
 pytest_plugins += ["otvet.testing.browser"]
+pytest_plugins += ["otvet.testing.mailservers"]

@@ -22,6 +22,7 @@ SEARCH_QUERY = "не приходит письмо"
 # (row key, target text, metric: "p95" or "rate", limit)
 TARGETS = {"create": (">= 300 tickets/s", "rate", 300.0), "queue": ("p95 <= 30 ms", "p95", 30.0)}
 TARGETS["search"] = ("p95 <= 150 ms", "p95", 150.0)
+TARGETS["email"] = (">= 200 mails/s", "rate", 200.0)  # issue 4: per worker, SQLite and PostgreSQL
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +34,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=float, default=60, help="seconds at most per read measurement")
     parser.add_argument("--creations", type=int, default=2_000, help="tickets created over HTTP")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients creating tickets")
+    parser.add_argument("--mails", type=int, default=1_000, help="mails taken in by one worker (email intake)")
     parser.add_argument("--workers", type=int, default=2, help="`otvet web` worker processes")
     parser.add_argument("--query", default=SEARCH_QUERY, help="the full-text search to time")
     parser.add_argument("--seed", type=int, default=1)
@@ -110,6 +112,7 @@ def generate(world: Any, count: int, args: argparse.Namespace) -> None:
 
 
 def measure(world: Any, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.email_intake import measure_intake
     from benchmarks.measure import Server, create_concurrently, in_process, over_http
     from otvet.accounts.services import api_token_create, api_token_revoke
 
@@ -144,8 +147,10 @@ def measure(world: Any, args: argparse.Namespace) -> list[Any]:
     finally:
         api_token_revoke(token=agent_token)
         api_token_revoke(token=customer_token)
-    # Creation first, then each read: server time above its HTTP round trip.
-    return [judge("create", created), *(row for pair in zip(server_rows, http_rows, strict=True) for row in pair)]
+    intake = judge("email", measure_intake(args.mails, args.seed))
+    # Creation first, then each read: server time above its HTTP round trip; then the email intake.
+    pairs = (row for pair in zip(server_rows, http_rows, strict=True) for row in pair)
+    return [judge("create", created), *pairs, intake]
 
 
 def judge(key: str, row: Any) -> Any:

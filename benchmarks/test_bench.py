@@ -29,6 +29,7 @@ ROWS = (
     "(an order number) · HTTP",
     "ticket detail · server",
     "ticket detail · HTTP",
+    "email intake · 1 worker · 30 mails",
 )
 
 
@@ -59,6 +60,7 @@ def _migrated(env: dict[str, str]) -> dict[str, str]:
 
 def test_the_benchmark_prints_every_row_of_its_table(bench_env) -> None:
     arguments = ["--tickets", "300", "--batch", "100", "--iterations", "5", "--creations", "16", "--workers", "1"]
+    arguments += ["--mails", "30"]
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench", *arguments],
         env=bench_env,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 from huey import RedisHuey, SqliteHuey
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "otvet.accounts",
     "otvet.customers",
     "otvet.tickets",
+    "otvet.connectors",
+    "anymail",
     "otvet.search",
     "otvet.api",
     "otvet.portal",
@@ -194,4 +198,24 @@ LOGGING = {
 }
 
 # Handlers of committed ticket events (otvet/tickets/events.py); each must be idempotent.
-OTVET_EVENT_HANDLERS = ["otvet.search.services.search_index_event"]
+OTVET_EVENT_HANDLERS = [
+    "otvet.search.services.search_index_event",
+    "otvet.connectors.email.outbound.email_event_handler",
+]
+
+# Email channel (docs/configuration.md, "Email").
+OTVET_EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=50 * 1024 * 1024)
+# More mails than this from one sender within an hour are held, not turned into tickets (auto-reply storms).
+OTVET_EMAIL_SENDER_LIMIT_PER_HOUR = env.int("EMAIL_SENDER_LIMIT_PER_HOUR", default=30)
+OTVET_EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=8)
+# An email provider (django-anymail): EMAIL_BACKEND=anymail.backends.postmark.EmailBackend and its settings as
+# ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN=...). Inbound webhooks at /anymail/<esp>/inbound/ are
+# served only when ANYMAIL_WEBHOOK_SECRET ("user:password", HTTP basic auth) is set.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_") and value
+}
+OTVET_SPAM_PURGE_DAYS = env.int("SPAM_PURGE_DAYS", default=30)
+OTVET_SPAM_THRESHOLD = env.float("SPAM_THRESHOLD", default=0.9)
+# Optional SpamAssassin second opinion: spamd://host:783 or unix:///path (otvet/connectors/email/spamd.py).
+OTVET_SPAMD_URL = env.str("SPAMD_URL", default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,6 @@ urlpatterns = [
     path("desk/", include("otvet.workspace.urls")),
     path("", include("otvet.portal.urls")),
 ]
+
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):  # an unauthenticated mail intake would be an open door
+    urlpatterns.insert(0, path("anymail/", include("anymail.urls")))

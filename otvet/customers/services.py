@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from otvet.accounts.models import User
@@ -26,6 +26,44 @@ def company_for_email(email: str) -> Company | None:
         if domain in [d.lower().lstrip("@") for d in company.email_domains]:
             return company
     return None
+
+
+def contact_by_identity(*, kind: IdentityKind, value: str) -> Contact | None:
+    """The contact an identity already belongs to, if any (nothing is created)."""
+    value = value.strip().lower() if kind == IdentityKind.EMAIL else value.strip()
+    identity = ContactIdentity.objects.select_related("contact__company").filter(kind=kind, value=value).first()
+    return identity.contact if identity is not None else None
+
+
+def contact_for_identity(*, kind: IdentityKind, value: str, name: str = "", email: str = "") -> Contact:
+    """The contact a channel identity belongs to; an unknown one becomes a new contact (with its company when an
+    email's domain is configured for one). Safe when two workers meet the same new sender at once."""
+    value = value.strip().lower() if kind == IdentityKind.EMAIL else value.strip()
+    if not value:
+        raise InvalidInput.field("identity", _("The sender cannot be identified."))
+    existing = contact_by_identity(kind=kind, value=value)
+    if existing is not None:
+        return existing
+    email = (email or (value if kind == IdentityKind.EMAIL else "")).lower()
+    with transaction.atomic():
+        contact = None
+        if email:
+            contact = Contact.objects.select_related("company").filter(email__iexact=email).order_by("pk").first()
+        if contact is None:
+            contact = Contact.objects.create(
+                name=(name or "").strip()[:200] or email or value,
+                email=email,
+                company=company_for_email(email) if email else None,
+            )
+        try:
+            with transaction.atomic():
+                ContactIdentity.objects.create(contact=contact, kind=kind, value=value, created_at=clock.now())
+        except IntegrityError:  # another worker linked this identity first: theirs wins, ours is rolled back
+            transaction.set_rollback(True)
+            contact = None
+    if contact is None:
+        return ContactIdentity.objects.select_related("contact__company").get(kind=kind, value=value).contact
+    return contact
 
 
 def contact_link_user(*, user: User, name: str = "") -> Contact:

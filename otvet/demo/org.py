@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from otvet.accounts.models import Agent, User
+from otvet.connectors.models import Mailbox
 from otvet.core import clock
 from otvet.customers.choices import IdentityKind
 from otvet.customers.models import Company, Contact, ContactIdentity, Partner, Plan, SupportNote
@@ -75,6 +76,10 @@ def build_org(since: dt.datetime) -> Cast:
             code=code, defaults={"name_ru": name_ru, "name_en": name_en, "partner": partner, "is_default": True}
         )
         lines = {line.code: line for line in Line.objects.all()}
+        Mailbox.objects.get_or_create(
+            address=people.MAILBOX,
+            defaults={"name": "Поддержка", "from_name": "Поддержка Otvet", "is_default": True, "line": lines["first"]},
+        )
         agents, line_agents = _agents(lines, partner, password)
         found = _people(partner, password)
         logins = [(spec.email, spec.demo_login) for spec in people.AGENTS if spec.demo_login]

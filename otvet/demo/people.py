@@ -40,6 +40,7 @@ CATEGORIES = [
 ]  # fmt: skip
 
 PARTNER = "Партнёр-Сервис"
+MAILBOX = "support@example.com"  # `otvet smtpd --port 2525` turns mail to it into tickets
 PARTNER_LINE = ("partner-service", "Первая линия Партнёр-Сервиса", "Partner-Service first line")
 
 

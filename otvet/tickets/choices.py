@@ -89,3 +89,5 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     REOPENED = "reopened", _("Reopened")
     RATED = "rated", _("Rated")
+    SPAM_MARKED = "spam_marked", _("Marked as spam")
+    SPAM_CLEARED = "spam_cleared", _("Not spam")

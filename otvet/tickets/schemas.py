@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,9 @@ def body_field() -> Any:
 
 def html_field() -> Any:
     return Field("", max_length=MAX_BODY_CHARS, description="Optional HTML; sanitized before it is stored.")
+
+
+AttachmentId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def attachments_field() -> Any:
@@ -152,7 +155,7 @@ class TicketCreateIn(InputSchema):
     category: int | None = Field(None, ge=1, le=MAX_ID)
     criticality: str | None = Field(None, max_length=40, description="A criticality code, e.g. `high`.")
     response_preference: ResponsePreference = ResponsePreference.PORTAL
-    attachments: list[int] = attachments_field()
+    attachments: list[AttachmentId] = attachments_field()
     requester: int | None = Field(None, ge=1, le=MAX_ID, description="Agents: the contact the ticket is for.")
     channel: Channel | None = Field(None, description="Agents: where the request came from, e.g. `phone`.")
     priority: Priority | None = Field(None, description="Agents.")
@@ -230,7 +233,7 @@ class MessageCreateIn(InputSchema):
     kind: Literal["reply", "note"] = Field("reply", description="Customers can only reply.")
     body: str = body_field()
     body_html: str = html_field()
-    attachments: list[int] = attachments_field()
+    attachments: list[AttachmentId] = attachments_field()
     status: str | None = Field(None, max_length=40, description="Agents: move the ticket to this status as well.")
 
 
@@ -272,7 +275,7 @@ class TransferIn(InputSchema):
 class ResolveIn(InputSchema):
     body: str = body_field()
     body_html: str = html_field()
-    attachments: list[int] = attachments_field()
+    attachments: list[AttachmentId] = attachments_field()
 
 
 class RateIn(InputSchema):

@@ -21,6 +21,7 @@ from otvet.tickets.access import (
 from otvet.tickets.choices import Channel, Priority
 from otvet.tickets.models import Category, Criticality, Line, SavedView, Status, Ticket
 from otvet.workspace.forms import ComposeForm, ListParams, SupportNoteForm, TransferForm
+from otvet.workspace.mail import message_mail_prefetches
 from otvet.workspace.queues import Queues, queue_counts, queues_for
 from otvet.workspace.timeline import Names, agent_ids, timeline
 
@@ -140,7 +141,7 @@ def ticket_context(actor: Actor, ticket: Ticket, **extra: Any) -> dict[str, Any]
         "priority": Priority(ticket.priority),
         "conversation": messages_visible_to(actor, ticket)
         .select_related("author_user", "author_contact")
-        .prefetch_related("attachments")
+        .prefetch_related("attachments", *message_mail_prefetches(actor))
         .order_by("created_at", "id"),
         "timeline": timeline(events, names),
         "statuses": [s for s in statuses if s.is_active],

@@ -49,6 +49,8 @@ ICONS: dict[str, str] = {
     EventKind.RESOLVED: "check2-circle",
     EventKind.REOPENED: "arrow-counterclockwise",
     EventKind.RATED: "star",
+    EventKind.SPAM_MARKED: "slash-circle",
+    EventKind.SPAM_CLEARED: "envelope-check",
 }
 
 
@@ -113,6 +115,8 @@ def _headline(kind: str, actor: str, changes: dict[str, Any], names: Names) -> t
         EventKind.RESOLVED: _("%(actor)s solved the ticket"),
         EventKind.REOPENED: _("%(actor)s reopened the ticket"),
         EventKind.RATED: _("%(actor)s rated the answer"),
+        EventKind.SPAM_MARKED: _("%(actor)s marked the ticket as spam"),
+        EventKind.SPAM_CLEARED: _("%(actor)s marked the ticket as not spam"),
     }
     told: dict[str, set[str]] = {
         EventKind.ASSIGNED: {"assignee"},

@@ -1,10 +1,10 @@
-"""The agent workspace at /desk/: queues, all tickets, the ticket page and its actions, saved views."""
+"""The agent workspace at /desk/: queues, all tickets, the ticket page and its actions, saved views, mail."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from otvet.workspace.views import actions, customers, lists, messages, saved_views, ticket
+from otvet.workspace.views import actions, customers, lists, mail, messages, saved_views, ticket
 
 urlpatterns = [
     path("", lists.queue_list, name="workspace-home"),
@@ -24,4 +24,10 @@ urlpatterns = [
     path("tickets/<int:number>/fields/", actions.ticket_fields_view, name="workspace-ticket-fields"),
     path("tickets/<int:number>/assignee/", actions.ticket_assignee_view, name="workspace-ticket-assignee"),
     path("tickets/<int:number>/support-notes/", customers.support_note_view, name="workspace-ticket-support-note"),
+    path("tickets/<int:number>/spam/", mail.ticket_spam_view, name="workspace-ticket-spam"),
+    path("mail/", mail.mail_list, name="workspace-mail"),
+    path("mail/<int:pk>/original/", mail.mail_original, name="workspace-mail-original"),
+    path("mail/<int:pk>/text/", mail.mail_text, name="workspace-mail-text"),
+    path("mail/<int:pk>/release/", mail.mail_release_view, name="workspace-mail-release"),
+    path("mail/<int:pk>/not-spam/", mail.mail_not_spam_view, name="workspace-mail-not-spam"),
 ]

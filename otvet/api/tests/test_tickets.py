@@ -299,6 +299,13 @@ def test_an_unknown_field_in_a_patch_is_a_422_naming_it(world: World, api) -> No
     assert set(answer["error"]["fields"]) == {"stauts"}
 
 
+def test_an_attachment_id_beyond_any_database_integer_is_a_422_not_a_crash(world: World, api) -> None:
+    payload = {"subject": "Вопрос", "body": "Текст", "attachments": [2**70]}
+    status, answer = api("customer").post("/tickets", payload)
+    assert status == 422
+    assert any("attachments" in field for field in answer["error"]["fields"]), answer
+
+
 def test_the_first_message_of_a_ticket_is_a_public_reply(world: World, api) -> None:
     _, page = api("customer").get(f"/tickets/{world.ticket_customer.pk}/messages")
     assert [item["kind"] for item in page["items"]] == [MessageKind.REPLY]

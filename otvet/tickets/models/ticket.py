@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from otvet.core import clock
 from otvet.tickets.choices import AlertType, Channel, Priority, ResponsePreference, TicketKind
+
+if TYPE_CHECKING:
+    from otvet.tickets.models.message import Message
 
 
 class Ticket(models.Model):
@@ -98,6 +103,9 @@ class Ticket(models.Model):
             models.Index(fields=["company", "-updated_at", "-number"], name="ticket_company_updated"),
             models.Index(fields=["status", "-updated_at", "-number"], name="ticket_status_updated"),
         ]
+
+    # Not a column: ticket_open leaves the first message here, so callers need no query to find it.
+    opening_message: Message | None = None
 
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"

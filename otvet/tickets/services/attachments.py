@@ -8,9 +8,10 @@ import os
 
 import filetype
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
+from otvet.accounts.models import User
 from otvet.core import clock
 from otvet.core.errors import InvalidInput, PermissionDenied, TooLarge
 from otvet.tickets.access import Actor
@@ -53,6 +54,29 @@ def attachment_upload(*, actor: Actor, file: File, filename: str | None = None) 
         created_at=clock.now(),
     )
     attachment.file.save(attachment.sha256, file, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_store(*, content: bytes, filename: str, uploaded_by: User | None = None) -> Attachment:
+    """Store a file that a channel received (a mail's attachment): no uploader, linked by the channel's service.
+
+    Over-size files are refused like uploads; the caller records that they were left out. The type is sniffed
+    from the bytes, as for uploads: a sender's declared type is not trusted.
+    """
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "attachment"
+    limit = settings.OTVET_ATTACHMENT_MAX_BYTES
+    if len(content) > limit:
+        raise TooLarge(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    attachment = Attachment(
+        filename=name,
+        content_type=sniff_content_type(content[:SNIFF_BYTES], name),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=uploaded_by,
+        created_at=clock.now(),
+    )
+    attachment.file.save(attachment.sha256, ContentFile(content), save=False)
     attachment.save()
     return attachment
 

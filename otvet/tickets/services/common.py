@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -55,15 +56,30 @@ def record_event(
     return event
 
 
+DEFAULT_STATUS_KEY = "otvet:tickets:default-status:{}"
+DEFAULT_STATUS_TTL = 60  # saving a status forgets them at once (apps.py); the TTL bounds other processes' lag
+
+
 def default_status(category: StatusCategory) -> Status:
-    """The status the system uses for a category (the marked default, else the first by order)."""
-    status = Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order").first()
+    """The status the system uses for a category (the marked default, else the first by order); every ticket
+    opened asks, so the answer is cached briefly."""
+    key = DEFAULT_STATUS_KEY.format(category)
+    status = cache.get(key)
+    if status is None:
+        status = Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order").first()
+        if status is not None:
+            cache.set(key, status, DEFAULT_STATUS_TTL)
     if status is None:
         raise InvalidInput(
             _("No active status of category «%(category)s» is configured.") % {"category": category.label},
             code="misconfigured",
         )
     return status
+
+
+def default_statuses_forget(*args: Any, **kwargs: Any) -> None:
+    """Drop the cached default statuses (connected to saves of statuses)."""
+    cache.delete_many([DEFAULT_STATUS_KEY.format(category) for category in StatusCategory.values])
 
 
 def apply_status(ticket: Ticket, status: Status, now: dt.datetime, changes: dict[str, list[Any]]) -> list[str]:

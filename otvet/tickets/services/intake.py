@@ -21,7 +21,7 @@ from otvet.tickets.choices import (
     StatusCategory,
     TicketKind,
 )
-from otvet.tickets.models import Attachment, Category, Criticality, Message, Ticket
+from otvet.tickets.models import Attachment, Category, Criticality, Line, Message, Ticket
 from otvet.tickets.services.common import default_status, message_timestamps, record_event, write_message
 from otvet.tickets.services.lines import intake_line
 
@@ -37,6 +37,7 @@ def ticket_open(
     channel: Channel,
     body_html: str = "",
     category: Category | None = None,
+    line: Line | None = None,
     criticality: Criticality | None = None,
     priority: Priority = Priority.NORMAL,
     response_preference: ResponsePreference = ResponsePreference.PORTAL,
@@ -79,7 +80,7 @@ def ticket_open(
             priority=priority,
             criticality=criticality,
             category=category,
-            line=intake_line(company),
+            line=intake_line(company, line),
             response_preference=response_preference,
             created_by=actor.user,
             created_at=now,
@@ -102,6 +103,7 @@ def ticket_open(
             attachments=attachments,
             now=now,
         )
+        ticket.opening_message = message
         record_event(
             ticket,
             EventKind.CREATED,

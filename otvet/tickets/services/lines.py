@@ -9,8 +9,9 @@ from otvet.customers.models import Company
 from otvet.tickets.models import Line
 
 
-def intake_line(company: Company | None) -> Line:
-    """A partner with its own first line receives its companies' tickets; everyone else the default line."""
+def intake_line(company: Company | None, preferred: Line | None = None) -> Line:
+    """A partner with its own first line receives its companies' tickets; everyone else `preferred` (a channel's
+    line, such as a mailbox's) when it is an active platform line, else the default line."""
     partner = company.partner if company is not None else None
     if partner is not None and partner.own_first_line:
         line = Line.objects.filter(partner=partner, is_active=True).order_by("-is_default", "order").first()
@@ -23,6 +24,8 @@ def intake_line(company: Company | None) -> Line:
                 is_default=True,
             )
         return line
+    if preferred is not None and preferred.is_active and preferred.partner_id is None:
+        return preferred
     line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
     if line is None:
         raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")

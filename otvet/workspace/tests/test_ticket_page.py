@@ -135,10 +135,10 @@ def grow(world, ticket, count: int) -> None:
     ticket_claim(ticket=ticket, actor=world.actor("supervisor"), force=True)
 
 
-# session, user, agent, ticket, messages, their attachments, statuses, lines, criticality levels, categories,
-# events, agents, lines for transfer, identities, contacts, other tickets, support notes; sidebar: lines and
-# saved views (counts cached).
-TICKET_PAGE_QUERIES = 19
+# session, user, agent, ticket, messages, their attachments, their mail, their deliveries, statuses, lines,
+# criticality levels, categories, events, agents, lines for transfer, identities, contacts, other tickets, support
+# notes; sidebar: lines and saved views (counts cached).
+TICKET_PAGE_QUERIES = 21
 
 
 def test_the_ticket_page_costs_the_same_queries_for_small_and_large_tickets(login, world, django_assert_num_queries):
@@ -151,3 +151,12 @@ def test_the_ticket_page_costs_the_same_queries_for_small_and_large_tickets(logi
     with django_assert_num_queries(TICKET_PAGE_QUERIES):
         body = client.get(url).content.decode()
     assert "Заметка 11" in body and "log11.txt" in body
+
+
+def test_the_timeline_tells_that_a_ticket_was_marked_as_spam(login, world):
+    from otvet.connectors.spam_services import ticket_mark_spam
+
+    ticket_mark_spam(ticket=world.ticket_customer, actor=world.actor("agent"))
+    body = page(login("supervisor", language="en"), world.ticket_customer)
+    timeline = body.split('id="ticket-timeline"')[1].split("</section>")[0]
+    assert f"{world.users['agent'].name} marked the ticket as spam" in timeline

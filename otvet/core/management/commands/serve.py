@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import autodiscover_modules
 from huey.contrib.djhuey import HUEY
+
+from otvet.connectors.email.idle import idle_all
 
 
 class Command(BaseCommand):
@@ -25,8 +28,12 @@ class Command(BaseCommand):
             logging.getLogger("huey").setLevel(logging.WARNING)
             consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
             consumer.start()
+        # IMAP mailboxes are also listened to with IDLE, so new mail does not wait for the next scheduled poll.
+        stop_idle = threading.Event()
+        threading.Thread(target=idle_all, args=(stop_idle,), name="imap-idle", daemon=True).start()
         try:
             uvicorn.run("otvet.config.asgi:application", host=options["host"], port=options["port"], log_level="info")
         finally:
+            stop_idle.set()
             if consumer is not None:
                 consumer.stop(graceful=True)

@@ -1,0 +1,9 @@
+"""The channel layer's models, one file per concept."""
+
+from otvet.connectors.models.delivery import Delivery
+from otvet.connectors.models.inbound import InboundEmail
+from otvet.connectors.models.mailbox import Mailbox
+from otvet.connectors.models.spam import SpamModel
+from otvet.connectors.models.template import EmailTemplate
+
+__all__ = ["Delivery", "EmailTemplate", "InboundEmail", "Mailbox", "SpamModel"]

@@ -1,0 +1,58 @@
+"""Jobs of the channel layer; each wraps a service and is harmless to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from otvet.connectors.email.poll import mailbox_poll, mailboxes_due
+from otvet.connectors.email.process import inbound_email_failed, inbound_email_process, inbound_emails_stalled
+from otvet.connectors.email.send import deliveries_due, delivery_send
+from otvet.connectors.spam_services import spam_purge
+from otvet.core import clock
+from otvet.core.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+
+@db_task(retries=3, retry_delay=20)
+def process_inbound_email(inbound_id: int) -> str:
+    """Turn a stored mail into a ticket or a reply; failures are recorded on the mail, then retried."""
+    try:
+        row = inbound_email_process(inbound_id)
+    except ServiceError as error:  # the mail itself cannot become a ticket: an agent decides
+        inbound_email_failed(inbound_id, error, permanent=True)
+        return "failed"
+    except Exception as error:
+        inbound_email_failed(inbound_id, error, permanent=False)
+        raise
+    return row.state if row is not None else ""
+
+
+@db_task(retries=2, retry_delay=30)
+def send_delivery(delivery_id: int) -> str:
+    return delivery_send(delivery_id)
+
+
+@db_task()
+def poll_mailbox(mailbox_id: int) -> int:
+    return mailbox_poll(mailbox_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def channel_sweep() -> None:
+    """Every minute: poll due mailboxes, send due retries, and pick up mail whose job was lost."""
+    for mailbox_id in mailboxes_due():
+        poll_mailbox(mailbox_id)
+    for delivery_id in deliveries_due():
+        send_delivery(delivery_id)
+    for inbound_id in inbound_emails_stalled():
+        process_inbound_email(inbound_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def purge_spam() -> int:
+    """Daily: delete held spam older than SPAM_PURGE_DAYS (until then it waits in the Spam view)."""
+    return spam_purge(now=clock.now())
