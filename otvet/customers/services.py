@@ -35,7 +35,9 @@ def contact_by_identity(*, kind: IdentityKind, value: str) -> Contact | None:
     return identity.contact if identity is not None else None
 
 
-def contact_for_identity(*, kind: IdentityKind, value: str, name: str = "", email: str = "") -> Contact:
+def contact_for_identity(
+    *, kind: IdentityKind, value: str, name: str = "", email: str = "", company: Company | None = None
+) -> Contact:
     """The contact a channel identity belongs to; an unknown one becomes a new contact (with its company when an
     email's domain is configured for one). Safe when two workers meet the same new sender at once."""
     value = value.strip().lower() if kind == IdentityKind.EMAIL else value.strip()
@@ -53,7 +55,7 @@ def contact_for_identity(*, kind: IdentityKind, value: str, name: str = "", emai
             contact = Contact.objects.create(
                 name=(name or "").strip()[:200] or email or value,
                 email=email,
-                company=company_for_email(email) if email else None,
+                company=company or (company_for_email(email) if email else None),
             )
         try:
             with transaction.atomic():

@@ -31,7 +31,8 @@ def handlers() -> tuple[Handler, ...]:
 
 def event_process(event_id: int) -> bool:
     """Run every handler on an unprocessed event, then mark it; False if it was already processed or is gone."""
-    event = TicketEvent.objects.select_related("ticket", "message").filter(pk=event_id).first()
+    # The requester too: the delivery handlers of every channel need the customer's address.
+    event = TicketEvent.objects.select_related("ticket__requester", "message").filter(pk=event_id).first()
     if event is None or event.processed_at is not None:
         return False
     for handler in handlers():

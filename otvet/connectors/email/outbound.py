@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from otvet.connectors.choices import DeliveryPurpose, InboundState
 from otvet.connectors.email.addresses import is_automatic_address
@@ -31,12 +31,17 @@ def email_event_handler(event: TicketEvent) -> None:
             delivery_queue(
                 ticket=ticket, purpose=DeliveryPurpose.REPLY, key=f"email:reply:{message.pk}", message=message
             )
-        elif event.kind == EventKind.CREATED and not _came_automatically(message):
+            return
+        if event.kind != EventKind.CREATED:
+            return
+        came_in = InboundEmail.objects.filter(message=message).select_related("mailbox").first()
+        if came_in is None or not came_in.automatic:  # confirming an auto-responder would start a loop
             delivery_queue(
                 ticket=ticket,
                 purpose=DeliveryPurpose.NOTIFICATION,
                 key=f"email:notify:{event.pk}",
                 template=TemplateCode.TICKET_RECEIVED,
+                mailbox=came_in.mailbox if came_in is not None else None,
             )
         return
     new_status = (event.changes or {}).get("status", [None, None])[1]
@@ -64,30 +69,32 @@ def delivery_queue(
     key: str,
     message: Message | None = None,
     template: str = "",
+    mailbox: Mailbox | None = None,
 ) -> Delivery:
     """Create the delivery once (its key is unique) and have the worker send it after the commit."""
-    mailbox = mailbox_for(ticket)
+    mailbox = mailbox or mailbox_for(ticket)
     domain = (mailbox.domain if mailbox else "") or "otvet.invalid"
     recipients = [ticket.requester.email.strip().lower()]
-    with transaction.atomic():
-        delivery, created = Delivery.objects.get_or_create(
-            key=key,
-            defaults={
-                "ticket": ticket,
-                "message": message,
-                "channel": Channel.EMAIL,
-                "purpose": purpose,
-                "template": template,
-                "mailbox": mailbox,
-                "recipients": recipients,
-                "cc": copy_recipients(ticket, recipients) if purpose == DeliveryPurpose.REPLY else [],
-                "external_id": f"otvet-{ticket.pk}-{secrets.token_hex(8)}@{domain}",
-            },
-        )
-        if created:
-            from otvet.connectors.tasks import send_delivery  # tasks import this module
+    delivery = Delivery(
+        key=key,
+        ticket=ticket,
+        message=message,
+        channel=Channel.EMAIL,
+        purpose=purpose,
+        template=template,
+        mailbox=mailbox,
+        recipients=recipients,
+        cc=copy_recipients(ticket, recipients) if purpose == DeliveryPurpose.REPLY else [],
+        external_id=f"otvet-{ticket.pk}-{secrets.token_hex(8)}@{domain}",
+    )
+    try:
+        with transaction.atomic():
+            delivery.save(force_insert=True)
+    except IntegrityError:  # queued before: this event was processed once already
+        return Delivery.objects.get(key=key)
+    from otvet.connectors.tasks import send_delivery  # tasks import this module
 
-            transaction.on_commit(lambda: send_delivery(delivery.pk))
+    transaction.on_commit(lambda: send_delivery(delivery.pk))
     return delivery
 
 
@@ -113,8 +120,3 @@ def copy_recipients(ticket: Ticket, recipients: list[str]) -> list[str]:
         .first()
     )
     return [a for a in (last or []) if a not in recipients and not is_automatic_address(a)]
-
-
-def _came_automatically(message: Message) -> bool:
-    """The first message came from an auto-responder or a mailing list: confirming it would start a loop."""
-    return InboundEmail.objects.filter(message=message).exclude(automatic="").exists()

@@ -117,7 +117,9 @@ def _route(row: InboundEmail, parsed: ParsedEmail) -> None:
         return
     if ticket is None and not row.checks_skipped and spam_hold(row, parsed, probe):
         return  # held in the Spam view; bulk mail is scored too, as it would open a ticket as well
-    contact = existing or contact_for_identity(kind=IdentityKind.EMAIL, value=sender, name=parsed.sender.name)
+    contact = existing or contact_for_identity(
+        kind=IdentityKind.EMAIL, value=sender, name=parsed.sender.name, company=probe.company
+    )
     if ticket is not None:
         try:
             _reply(row, parsed, ticket, contact)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -163,7 +165,7 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_names_the_old(receive) 
 
     assert follow.state == InboundState.PROCESSED
     assert follow.ticket_id != first.ticket_id
-    assert f"#{first.ticket_id}" in follow.message.body_text
+    assert re.search(rf"[#№]{first.ticket_id}\b", follow.message.body_text)
 
 
 def test_an_auto_reply_to_a_ticket_becomes_a_system_note_that_moves_nothing(receive) -> None:

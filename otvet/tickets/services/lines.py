@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from otvet.core.errors import InvalidInput
 from otvet.customers.models import Company
 from otvet.tickets.models import Line
+
+DEFAULT_LINE_KEY = "otvet:tickets:default-line"
+DEFAULT_LINE_TTL = 60  # saving a line forgets it at once (apps.py); the TTL bounds other processes' lag
 
 
 def intake_line(company: Company | None, preferred: Line | None = None) -> Line:
@@ -26,10 +32,18 @@ def intake_line(company: Company | None, preferred: Line | None = None) -> Line:
         return line
     if preferred is not None and preferred.is_active and preferred.partner_id is None:
         return preferred
-    line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
+    line = cache.get(DEFAULT_LINE_KEY)
     if line is None:
-        raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")
+        line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
+        if line is None:
+            raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")
+        cache.set(DEFAULT_LINE_KEY, line, DEFAULT_LINE_TTL)
     return line
+
+
+def default_line_forget(*args: Any, **kwargs: Any) -> None:
+    """Drop the cached default line (connected to saves of lines)."""
+    cache.delete(DEFAULT_LINE_KEY)
 
 
 def check_transfer_target(line: Line, company: Company | None) -> None:
