@@ -49,18 +49,23 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     now = clock.now()
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         token.revoked_at = now
+        from otvet.accounts.selectors import auth_epoch_bump  # selectors import this module
+
+        auth_epoch_bump()
     else:
         token.refresh_from_db(fields=["revoked_at"])
     return token
 
 
-def api_token_touch(*, token: ApiToken) -> None:
-    """Record that the token was used, at most once a minute (a conditional UPDATE, safe under concurrency)."""
+def api_token_touch(*, token: ApiToken) -> bool:
+    """Record that the token was used, at most once a minute (a conditional UPDATE, safe under concurrency);
+    True when it was due."""
     now = clock.now()
     stale = now - TOUCH_EVERY
     if token.last_used_at is not None and token.last_used_at > stale:
-        return
+        return False
     ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk).update(
         last_used_at=now
     )
     token.last_used_at = now
+    return True

@@ -57,11 +57,22 @@ def test_a_revoked_token_is_refused(world: World) -> None:
     assert client.get("/me")[0] == 401
 
 
-def test_the_token_of_a_deactivated_user_is_refused(world: World, tokens) -> None:
+def test_the_token_of_a_deactivated_user_is_refused_at_once_though_it_was_cached(world: World, tokens) -> None:
+    client = ApiClient(tokens["customer"])
+    assert client.get("/me")[0] == 200  # the token is cached now
     user = world.users["customer"]
     user.is_active = False
     user.save(update_fields=["is_active"])
-    assert ApiClient(tokens["customer"]).get("/me")[0] == 401
+    assert client.get("/me")[0] == 401
+
+
+def test_a_cached_token_sees_a_changed_role_at_once(world: World, tokens) -> None:
+    client = ApiClient(tokens["agent"])
+    assert client.get("/me")[1]["agent"]["role"] == "agent"
+    agent = world.users["agent"].agent
+    agent.role = "supervisor"
+    agent.save(update_fields=["role"])
+    assert client.get("/me")[1]["agent"]["role"] == "supervisor"
 
 
 def test_last_used_is_written_at_most_once_a_minute(world: World) -> None:

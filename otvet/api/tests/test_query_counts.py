@@ -66,9 +66,10 @@ def test_the_ticket_list_runs_the_same_queries_for_5_or_50_tickets(
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/tickets/{number}", 2),
-        ("/tickets/{number}/messages", 4),
-        ("/tickets/{number}/events", 3),
+        # The bearer token was cached by the first request (/me): no query of its own from then on.
+        ("/tickets/{number}", 1),
+        ("/tickets/{number}/messages", 3),
+        ("/tickets/{number}/events", 2),
     ],
 )
 def test_ticket_detail_messages_and_events_run_a_fixed_number_of_queries(world: World, api, path, expected) -> None:
@@ -88,6 +89,7 @@ def test_ticket_detail_messages_and_events_run_a_fixed_number_of_queries(world: 
 def test_company_and_contact_lists_run_a_fixed_number_of_queries(world: World, api, path, expected) -> None:
     client: ApiClient = api("agent")
     client.get("/me")
+    ContactFactory.create_batch(1)  # saving contacts forgets cached tokens: both counts include the token's query
     few = queries(lambda: client.get(path))
     ContactFactory.create_batch(20)  # each with a company of its own
     many = queries(lambda: client.get(path))
