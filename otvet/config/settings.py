@@ -201,6 +201,7 @@ LOGGING = {
 OTVET_EVENT_HANDLERS = [
     "otvet.search.services.search_index_event",
     "otvet.connectors.email.outbound.email_event_handler",
+    "otvet.connectors.spam_services.spam_learn_from_answer",
 ]
 
 # Email channel (docs/configuration.md, "Email").

@@ -34,11 +34,13 @@ from otvet.core.errors import Conflict
 from otvet.customers.choices import IdentityKind
 from otvet.customers.models import Contact, ContactIdentity
 from otvet.tickets.access import Actor
-from otvet.tickets.choices import Channel, EventKind, StatusCategory
-from otvet.tickets.models import Ticket
+from otvet.tickets.choices import AuthorKind, Channel, EventKind, StatusCategory
+from otvet.tickets.models import Ticket, TicketEvent
 from otvet.tickets.services.common import apply_status, default_status, lock, record_event, require_agent
 
 logger = logging.getLogger(__name__)
+
+HAM_FROM_ANSWERS = 500  # real requests learned from agents' answers; enough for a good model, bounded lock use
 
 _loaded: dict[str, tuple[tuple[int, str], SpamClassifier]] = {}  # this process's copy, keyed by (version, revision)
 
@@ -124,6 +126,8 @@ def _learn(row: InboundEmail, *, is_spam: bool) -> None:
         logger.exception("spam model v%s cannot be loaded; training starts over", state.version)
         classifier = SpamClassifier()
     classifier.learn(_features(row), is_spam=is_spam)
+    row.spam_learned = "spam" if is_spam else "ham"
+    InboundEmail.objects.filter(pk=row.pk).update(spam_learned=row.spam_learned)
     state.estimator = classifier.dumps()
     state.spam_trained, state.ham_trained = classifier.spam, classifier.ham
     state.version += 1
@@ -202,6 +206,26 @@ def inbound_email_not_spam(*, actor: Actor, inbound: InboundEmail) -> InboundEma
         row.reason = (_("Not spam, said %(name)s.") % {"name": _name(actor)})[:255]
         row.save(update_fields=["state", "reason"])
     return row
+
+
+def spam_learn_from_answer(event: TicketEvent) -> None:
+    """Event handler: an agent answering a mail ticket says it was a real request; the model learns it as such.
+
+    Agents seldom click «Не спам», so without this the model would hardly ever see real requests. Only a ticket's
+    first mail teaches, once, and only until HAM_FROM_ANSWERS real requests were learned this way and by hand
+    (training takes the shared model's lock: it must not become a cost of every reply).
+    """
+    if event.kind not in (EventKind.REPLIED, EventKind.RESOLVED) or event.actor_kind != AuthorKind.AGENT:
+        return
+    if event.ticket.channel != Channel.EMAIL:
+        return
+    learned = SpamModel.objects.filter(pk=SpamModel.SINGLETON).values_list("ham_trained", flat=True).first() or 0
+    if learned >= HAM_FROM_ANSWERS:
+        return
+    with transaction.atomic():
+        mail = _original_mail(event.ticket)
+        if mail is not None and mail.state == InboundState.PROCESSED and not mail.spam_learned:
+            _learn(mail, is_spam=False)
 
 
 def _original_mail(ticket: Ticket) -> InboundEmail | None:

@@ -289,10 +289,18 @@ def _date(headers: RawHeaders) -> datetime | None:
 
 
 def _auth_results(headers: RawHeaders) -> dict[str, str]:
-    """spf / dkim / dmarc / arc results, from the topmost Authentication-Results that names each."""
+    """spf / dkim / dmarc / arc results from the receiving server's own Authentication-Results: the topmost header
+    and those just below it with the same authserv-id (one per milter). Lower ones were added by hops before
+    ours, or forged by the sender, and are not trusted (RFC 8601 §5)."""
     results: dict[str, str] = {}
+    ours = ""
     for value in headers.all("authentication-results"):
-        for key, result in AUTH_RESULT.findall(unfold(value)):
+        text = unfold(value)
+        server = text.split(";", 1)[0].strip().split(" ", 1)[0].lower()
+        if ours and server != ours:
+            break
+        ours = ours or server
+        for key, result in AUTH_RESULT.findall(text):
             results.setdefault(key.lower(), result.lower())
     received_spf = headers.first("received-spf").strip().split(" ", 1)[0].lower()
     if "spf" not in results and received_spf.isalpha():

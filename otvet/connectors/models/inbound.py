@@ -47,6 +47,9 @@ class InboundEmail(models.Model):
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     spam_score = models.FloatField(_("spam probability"), null=True, blank=True)
     spam_explanation = models.JSONField(_("why"), default=list, blank=True)
+    # What the spam model learned from this mail ("spam", "ham" or nothing yet): each mail teaches at most once a
+    # way, whoever judged it (an agent's «Спам» / «Не спам», or an agent answering it as a real request).
+    spam_learned = models.CharField(_("learned as"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("inbound email")

@@ -365,3 +365,35 @@ def test_words_are_stemmed_and_named_as_the_mail_spelled_them() -> None:
 
     assert verdict.probability is not None and verdict.probability > 0.5
     assert any(item["feature"].endswith(": выигрыши") for item in verdict.explanation)  # subject's spelling
+
+
+def test_an_agent_answering_a_mail_ticket_teaches_the_model_a_real_request_once(receive, agent, committed) -> None:
+    from otvet.tickets.services.messages import ticket_reply
+
+    row = receive(build_mail(sender="ivan@client.ru", subject="Не работает выгрузка", body="Ошибка 500 при выгрузке."))
+    with committed():
+        ticket_reply(ticket=row.ticket, actor=agent, body="Проверяем.")
+    with committed():
+        ticket_reply(ticket=row.ticket, actor=agent, body="Исправили.")
+    row.refresh_from_db()
+    assert row.spam_learned == "ham"
+    assert SpamModel.objects.get().ham_trained == 1
+
+
+def test_answers_stop_teaching_once_enough_real_requests_were_learned(receive, agent, committed, monkeypatch) -> None:
+    from otvet.tickets.services.messages import ticket_reply
+
+    monkeypatch.setattr(spam_services, "HAM_FROM_ANSWERS", 2)
+    for index in range(4):
+        row = receive(build_mail(sender=f"client{index}@client.ru", subject=f"Вопрос {index}", body="Текст"))
+        with committed():
+            ticket_reply(ticket=row.ticket, actor=agent, body="Ответ")
+    assert SpamModel.objects.get().ham_trained == 2
+
+
+def test_answers_to_tickets_that_did_not_come_by_mail_teach_nothing(world, committed) -> None:
+    from otvet.tickets.services.messages import ticket_reply
+
+    with committed():
+        ticket_reply(ticket=world.ticket_customer, actor=world.actor("agent"), body="Ответ")
+    assert not SpamModel.objects.exists()

@@ -166,3 +166,15 @@ def test_file_names_are_safe_basenames_and_never_empty(name: str, expected: str)
 def test_a_generated_name_takes_its_extension_from_the_content_type() -> None:
     assert safe_filename("", 1, "image/png") == "attachment-1.png"
     assert safe_filename("", 2, "application/x-unknown") == "attachment-2.bin"
+
+
+def test_authentication_results_come_only_from_the_receiving_server_not_from_earlier_or_forged_hops() -> None:
+    from otvet.connectors.email.parse import parse_email
+
+    raw = (
+        b"Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=x@bank.ru\r\n"
+        b"Authentication-Results: mx.example.com; dkim=none\r\n"
+        b"Authentication-Results: forged.attacker.net; dkim=pass; dmarc=pass\r\n"
+        b"From: x@bank.ru\r\nTo: support@example.com\r\nSubject: s\r\nMessage-ID: <a@b>\r\n\r\nbody\r\n"
+    )
+    assert parse_email(raw).auth_results == {"spf": "fail", "dkim": "none"}
