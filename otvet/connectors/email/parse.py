@@ -1,4 +1,8 @@
-"""A raw inbound mail as plain dataclasses: pure Python (stdlib `email` with policy.default), no Django.
+"""A raw inbound mail as plain dataclasses: pure Python (stdlib `email`), no Django.
+
+The MIME tree is parsed with the compat32 policy: policy.default parses a structured header again on every access
+(a part's Content-Type alone some fifteen times per mail), which made parsing five times slower for the same
+result; decoding is ours anyway (see below).
 
 `parse_email` never raises: what it had to tolerate is named in `ParsedEmail.defects`. Headers are read from their
 raw source (`RawHeaders`), not through the policy's header objects, so that a broken header costs one field, not
@@ -128,7 +132,7 @@ def _parse(raw: bytes, depth: int) -> ParsedEmail:
 
 def _build(raw: bytes, depth: int) -> ParsedEmail:
     """The parse itself; `_parse` turns anything it raises into a defect."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
     headers = RawHeaders([(str(name), str(value)) for name, value in message.raw_items()])
     found = _Found()
     _walk(message, found, level=0, related=False)
