@@ -35,6 +35,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--creations", type=int, default=2_000, help="tickets created over HTTP")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients creating tickets")
     parser.add_argument("--mails", type=int, default=1_000, help="mails taken in by one worker (email intake)")
+    parser.add_argument(
+        "--mail-burst", type=int, default=None, help="mails arriving at once for the worker (default: a batch, 100)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="`otvet web` worker processes")
     parser.add_argument("--query", default=SEARCH_QUERY, help="the full-text search to time")
     parser.add_argument("--seed", type=int, default=1)
@@ -147,7 +150,7 @@ def measure(world: Any, args: argparse.Namespace) -> list[Any]:
     finally:
         api_token_revoke(token=agent_token)
         api_token_revoke(token=customer_token)
-    intake = judge("email", measure_intake(args.mails, args.seed))
+    intake = judge("email", measure_intake(args.mails, args.seed, args.mail_burst))
     # Creation first, then each read: server time above its HTTP round trip; then the email intake.
     pairs = (row for pair in zip(server_rows, http_rows, strict=True) for row in pair)
     return [judge("create", created), *pairs, intake]

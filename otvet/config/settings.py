@@ -199,9 +199,9 @@ LOGGING = {
 
 # Handlers of committed ticket events (otvet/tickets/events.py); each must be idempotent.
 OTVET_EVENT_HANDLERS = [
-    "otvet.search.services.search_index_event",
-    "otvet.connectors.email.outbound.email_event_handler",
-    "otvet.connectors.spam_services.spam_learn_from_answer",
+    "otvet.search.services.search_index_events",
+    "otvet.connectors.email.outbound.email_events_handler",
+    "otvet.connectors.spam_services.spam_learn_from_answers",
 ]
 
 # Email channel (docs/configuration.md, "Email").

@@ -6,14 +6,17 @@ so every web and worker process sees the same model and reloads it only when the
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils.translation import gettext as _
 
 from otvet.connectors.choices import InboundState
@@ -25,6 +28,7 @@ from otvet.connectors.email.spam import (
     Features,
     SenderContext,
     SpamClassifier,
+    Verdict,
     mail_features,
 )
 from otvet.connectors.models import InboundEmail, SpamModel
@@ -48,14 +52,125 @@ _loaded: dict[str, tuple[tuple[int, str], SpamClassifier]] = {}  # this process'
 # --- scoring (called by email/process.py for a mail that would open a new ticket) ---------------------------------
 
 
-def spam_hold(row: InboundEmail, parsed: ParsedEmail, contact: Contact) -> bool:
+@dataclass
+class SpamTally:
+    """Scores to add to the model's figures once, after the commit: intake never waits for the shared row's lock,
+    and a batch of mails costs one UPDATE."""
+
+    scored: int = 0
+    held: int = 0
+
+    def add(self, other: SpamTally) -> None:
+        self.scored += other.scored
+        self.held += other.held
+
+    def count_after_commit(self) -> None:
+        if self.scored:
+            scored, held = self.scored, self.held
+            transaction.on_commit(lambda: _count(scored=scored, held=held))
+
+
+class SenderHistory:
+    """What sender_context asks about a sender's past, asked of the database question by question."""
+
+    def mail_before(self, sender: str, before: dt.datetime) -> bool:
+        """Mail of theirs was processed (became a ticket or a reply) before `before`."""
+        earlier = InboundEmail.objects.filter(sender=sender, state=InboundState.PROCESSED, received_at__lt=before)
+        return earlier.exists()
+
+    def other_ticket_before(self, contact: Contact, before: dt.datetime) -> bool:
+        """The contact opened a ticket through another channel than email before `before`."""
+        tickets = Ticket.objects.filter(requester=contact, created_at__lt=before).exclude(channel=Channel.EMAIL)
+        return tickets.exists()
+
+
+class SendersHistory(SenderHistory):
+    """The same answers for the senders of a batch of mail, read in two queries; `processed` adds the mail the
+    batch itself processed since."""
+
+    def __init__(self, senders: Iterable[str], contacts: Iterable[Contact]) -> None:
+        mails = InboundEmail.objects.filter(sender__in=set(senders), state=InboundState.PROCESSED)
+        self.first_mail: dict[str, dt.datetime] = dict(
+            mails.values("sender").annotate(first=Min("received_at")).values_list("sender", "first")
+        )
+        others = Ticket.objects.filter(requester__in={c.pk for c in contacts if c.pk is not None})
+        self.first_ticket: dict[int, dt.datetime] = dict(
+            others.exclude(channel=Channel.EMAIL)
+            .values("requester")
+            .annotate(first=Min("created_at"))
+            .values_list("requester", "first")
+        )
+
+    def copy(self) -> SendersHistory:
+        """A copy to look ahead with (what the batch expects), leaving this one as it is."""
+        twin = copy.copy(self)
+        twin.first_mail = dict(self.first_mail)
+        return twin
+
+    def processed(self, sender: str, received_at: dt.datetime) -> None:
+        first = self.first_mail.get(sender)
+        self.first_mail[sender] = received_at if first is None else min(first, received_at)
+
+    def mail_before(self, sender: str, before: dt.datetime) -> bool:
+        first = self.first_mail.get(sender)
+        return first is not None and first < before
+
+    def other_ticket_before(self, contact: Contact, before: dt.datetime) -> bool:
+        first = self.first_ticket.get(contact.pk)
+        return first is not None and first < before
+
+
+class SpamScorer:
+    """The classifier's verdict on one mail at a time."""
+
+    def __init__(self, classifier: SpamClassifier | None = None) -> None:
+        self.classifier = classifier or spam_classifier()
+
+    def verdict(self, row: InboundEmail, parsed: ParsedEmail, context: SenderContext) -> Verdict:
+        return self.classifier.predict(mail_features(parsed, context))
+
+
+class BatchScorer(SpamScorer):
+    """Verdicts on a batch's mails, predicted together (one vectorisation) the first time one is asked for, each
+    for its sender's context as the batch expects it; a mail whose context turned out otherwise (its sender's
+    earlier mail in the batch was held, say) is scored alone."""
+
+    def __init__(self, classifier: SpamClassifier, expected: dict[int, tuple[ParsedEmail, SenderContext]]) -> None:
+        super().__init__(classifier)
+        self.expected = expected
+        self.verdicts: dict[int, Verdict] | None = None
+
+    def verdict(self, row: InboundEmail, parsed: ParsedEmail, context: SenderContext) -> Verdict:
+        if not self.classifier.ready:  # cold start: no verdict, whatever the features
+            return Verdict(probability=None, explanation=[])
+        if self.verdicts is None:
+            ids = list(self.expected)
+            features = [mail_features(*self.expected[pk]) for pk in ids]
+            self.verdicts = dict(zip(ids, self.classifier.predict_many(features), strict=True))
+        expected = self.expected.get(row.pk)
+        if expected is not None and expected[1] == context and row.pk in self.verdicts:
+            return self.verdicts[row.pk]
+        return super().verdict(row, parsed, context)
+
+
+def spam_hold(
+    row: InboundEmail,
+    parsed: ParsedEmail,
+    contact: Contact,
+    *,
+    history: SenderHistory | None = None,
+    scorer: SpamScorer | None = None,
+    tally: SpamTally | None = None,
+) -> bool:
     """Score a mail that would open a new ticket; True (state and reason set on the row) when it is held as spam.
 
     The classifier decides once it has learned enough (see email/spam.py); an upstream X-Spam-Flag and SpamAssassin
-    (when SPAMD_URL is set) can hold a mail on their own at any time. The caller saves the row.
+    (when SPAMD_URL is set) can hold a mail on their own at any time. The caller saves the row. A batch of mail
+    passes what serves all its mails: the senders' history read at once, a scorer that predicts them together,
+    and a tally it counts once.
     """
-    features = mail_features(parsed, sender_context(sender=row.sender, contact=contact, before=row.received_at))
-    verdict = spam_classifier().predict(features)
+    context = sender_context(sender=row.sender, contact=contact, before=row.received_at, history=history)
+    verdict = (scorer or SpamScorer()).verdict(row, parsed, context)
     row.spam_score = verdict.probability
     row.spam_explanation = list(verdict.explanation)
     reasons: list[str] = []
@@ -71,8 +186,11 @@ def spam_hold(row: InboundEmail, parsed: ParsedEmail, contact: Contact) -> bool:
             if result.is_spam:
                 reasons.append(_("SpamAssassin (%(score)s of %(threshold)s)") % result.figures())
     if verdict.probability is not None:
-        held = 1 if by_classifier else 0  # counted after the commit: intake never waits for the shared row's lock
-        transaction.on_commit(lambda: _count(scored=1, held=held))
+        counted = SpamTally(scored=1, held=1 if by_classifier else 0)
+        if tally is None:
+            counted.count_after_commit()
+        else:
+            tally.add(counted)
     if not reasons:
         return False
     row.state = InboundState.SPAM
@@ -80,15 +198,14 @@ def spam_hold(row: InboundEmail, parsed: ParsedEmail, contact: Contact) -> bool:
     return True
 
 
-def sender_context(*, sender: str, contact: Contact | None, before: dt.datetime) -> SenderContext:
+def sender_context(
+    *, sender: str, contact: Contact | None, before: dt.datetime, history: SenderHistory | None = None
+) -> SenderContext:
     """What was known about the sender before `before`: earlier processed mail, other tickets, a login, a company."""
-    earlier_mail = InboundEmail.objects.filter(sender=sender, state=InboundState.PROCESSED, received_at__lt=before)
-    known = bool(sender) and earlier_mail.exists()
+    history = history or SenderHistory()
+    known = bool(sender) and history.mail_before(sender, before)
     if contact is not None and contact.pk is not None and not known:
-        known = (
-            contact.user_id is not None
-            or Ticket.objects.filter(requester=contact, created_at__lt=before).exclude(channel=Channel.EMAIL).exists()
-        )
+        known = contact.user_id is not None or history.other_ticket_before(contact, before)
     return SenderContext(known=known, company=contact is not None and contact.company_id is not None)
 
 
@@ -208,24 +325,25 @@ def inbound_email_not_spam(*, actor: Actor, inbound: InboundEmail) -> InboundEma
     return row
 
 
-def spam_learn_from_answer(event: TicketEvent) -> None:
+def spam_learn_from_answers(events: Sequence[TicketEvent]) -> None:
     """Event handler: an agent answering a mail ticket says it was a real request; the model learns it as such.
 
     Agents seldom click «Не спам», so without this the model would hardly ever see real requests. Only a ticket's
     first mail teaches, once, and only until HAM_FROM_ANSWERS real requests were learned this way and by hand
     (training takes the shared model's lock: it must not become a cost of every reply).
     """
-    if event.kind not in (EventKind.REPLIED, EventKind.RESOLVED) or event.actor_kind != AuthorKind.AGENT:
-        return
-    if event.ticket.channel != Channel.EMAIL:
-        return
-    learned = SpamModel.objects.filter(pk=SpamModel.SINGLETON).values_list("ham_trained", flat=True).first() or 0
-    if learned >= HAM_FROM_ANSWERS:
-        return
-    with transaction.atomic():
-        mail = _original_mail(event.ticket)
-        if mail is not None and mail.state == InboundState.PROCESSED and not mail.spam_learned:
-            _learn(mail, is_spam=False)
+    for event in events:
+        if event.kind not in (EventKind.REPLIED, EventKind.RESOLVED) or event.actor_kind != AuthorKind.AGENT:
+            continue
+        if event.ticket.channel != Channel.EMAIL:
+            continue
+        learned = SpamModel.objects.filter(pk=SpamModel.SINGLETON).values_list("ham_trained", flat=True).first() or 0
+        if learned >= HAM_FROM_ANSWERS:
+            return
+        with transaction.atomic():
+            mail = _original_mail(event.ticket)
+            if mail is not None and mail.state == InboundState.PROCESSED and not mail.spam_learned:
+                _learn(mail, is_spam=False)
 
 
 def _original_mail(ticket: Ticket) -> InboundEmail | None:

@@ -7,8 +7,10 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from otvet.connectors.choices import InboundState
+from otvet.connectors.email.batch import inbound_emails_process, taken_by_a_batch
 from otvet.connectors.email.poll import mailbox_poll, mailboxes_due
-from otvet.connectors.email.process import inbound_email_failed, inbound_email_process, inbound_emails_stalled
+from otvet.connectors.email.process import inbound_email_failed, inbound_emails_stalled
 from otvet.connectors.email.send import deliveries_due, delivery_send
 from otvet.connectors.spam_services import spam_purge
 from otvet.core import clock
@@ -17,17 +19,26 @@ from otvet.core.errors import ServiceError
 logger = logging.getLogger(__name__)
 
 
+class InboundEmailRetry(RuntimeError):
+    """The job's own mail failed inside its batch (recorded there); raised so that the job is retried."""
+
+
 @db_task(retries=3, retry_delay=20)
-def process_inbound_email(inbound_id: int) -> str:
-    """Turn a stored mail into a ticket or a reply; failures are recorded on the mail, then retried."""
+def process_inbound_email(inbound_id: int, stored: bool = False) -> str:
+    """Turn a stored mail, and the mail pending with it (a batch), into tickets or replies; failures are recorded
+    on the mail, then retried. `stored`: queued by the mail's store (see batch.taken_by_a_batch)."""
+    if stored and taken_by_a_batch(inbound_id):
+        return "batched"
     try:
-        row = inbound_email_process(inbound_id)
+        row = inbound_emails_process(inbound_id)
     except ServiceError as error:  # the mail itself cannot become a ticket: an agent decides
         inbound_email_failed(inbound_id, error, permanent=True)
         return "failed"
     except Exception as error:
         inbound_email_failed(inbound_id, error, permanent=False)
         raise
+    if row is not None and row.state == InboundState.PENDING and row.error:
+        raise InboundEmailRetry(row.error)
     return row.state if row is not None else ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -52,11 +53,10 @@ def contact_for_identity(
         if email:
             contact = Contact.objects.select_related("company").filter(email__iexact=email).order_by("pk").first()
         if contact is None:
-            contact = Contact.objects.create(
-                name=(name or "").strip()[:200] or email or value,
-                email=email,
-                company=company or (company_for_email(email) if email else None),
+            contact = contact_new(
+                value=value, name=name, email=email, company=company or (company_for_email(email) if email else None)
             )
+            contact.save(force_insert=True)
         try:
             with transaction.atomic():
                 ContactIdentity.objects.create(contact=contact, kind=kind, value=value, created_at=clock.now())
@@ -66,6 +66,23 @@ def contact_for_identity(
     if contact is None:
         return ContactIdentity.objects.select_related("contact__company").get(kind=kind, value=value).contact
     return contact
+
+
+def contact_new(*, value: str, name: str, email: str, company: Company | None) -> Contact:
+    """The contact an unknown sender becomes (not saved): named as they sign, else by their address."""
+    return Contact(name=(name or "").strip()[:200] or email or value, email=email, company=company)
+
+
+def contacts_create_many(contacts: Sequence[Contact], identities: Sequence[ContactIdentity]) -> None:
+    """Save new contacts (built by contact_new) and identities in two statements: a batch of channel intake.
+
+    An identity that another worker linked meanwhile raises IntegrityError; the caller then takes the senders one
+    by one (contact_for_identity settles such races). No post_save: new contacts have no login, so no cached API
+    token can carry them (the only thing a contact's save signal keeps true).
+    """
+    with transaction.atomic(savepoint=False):  # a failure fails the caller's block (a batch starts over)
+        Contact.objects.bulk_create([contact for contact in contacts if contact.pk is None])
+        ContactIdentity.objects.bulk_create(identities)
 
 
 def contact_link_user(*, user: User, name: str = "") -> Contact:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -21,14 +21,15 @@ def message_entry(message: Message) -> tuple[int, int, bool, str]:
     return (message.pk, message.ticket_id, message.kind == MessageKind.REPLY, message.body_text)
 
 
-def search_index_event(event: TicketEvent) -> None:
-    """Event handler: index what the event added or changed (idempotent: entries are keyed)."""
-    entries = []
-    if event.kind == EventKind.CREATED or "subject" in event.changes:
-        entries.append(subject_entry(event.ticket))
-    if event.message is not None:
-        entries.append(message_entry(event.message))
-    backends.upsert(entries)
+def search_index_events(events: Sequence[TicketEvent]) -> None:
+    """Event handler: index what the events added or changed, in one upsert (idempotent: entries are keyed)."""
+    entries: dict[int, tuple[int, int, bool, str]] = {}  # by key: a batch may touch one ticket several times
+    for event in events:
+        if event.kind == EventKind.CREATED or "subject" in event.changes:
+            entries[-event.ticket_id] = subject_entry(event.ticket)
+        if event.message is not None:
+            entries[event.message.pk] = message_entry(event.message)
+    backends.upsert(list(entries.values()))
 
 
 def search_reindex(tickets: QuerySet[Ticket] | None = None) -> int:

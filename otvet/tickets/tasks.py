@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from otvet.tickets.events import event_process, events_pending
+from otvet.tickets.events import event_process, events_pending, events_process
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +15,12 @@ logger = logging.getLogger(__name__)
 @db_task(retries=5, retry_delay=10)
 def process_ticket_event(event_id: int) -> bool:
     return event_process(event_id)
+
+
+@db_task(retries=5, retry_delay=10)
+def process_ticket_events(event_ids: list[int]) -> int:
+    """The events a batch wrote (services.common.events_save), handled together."""
+    return events_process(event_ids)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pickle
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -155,9 +156,27 @@ HEADER_VECTORIZER = HashingVectorizer(
 
 def vectorize(features: Features) -> sp.csr_matrix:
     """One row: the word block, then the header block."""
-    words = WORD_VECTORIZER.transform([list(features.words)])
-    header = HEADER_VECTORIZER.transform([list(features.header)])
+    return vectorize_many([features])
+
+
+def vectorize_many(many: Sequence[Features]) -> sp.csr_matrix:
+    """One row per mail, each as `vectorize` makes it alone (the blocks are normalised row by row)."""
+    words = WORD_VECTORIZER.transform([list(features.words) for features in many])
+    header = HEADER_VECTORIZER.transform([list(features.header) for features in many])
     return sp.hstack([words, header], format="csr")
+
+
+def _columns(many: Sequence[Features]) -> dict[str, int]:
+    """The column of every token of the mails (words first, then header facts), hashed in one call per block."""
+    columns: dict[str, int] = {}
+    for tokens, offset, vectorizer in (
+        (list(dict.fromkeys(token for features in many for token in features.words)), 0, WORD_VECTORIZER),
+        (list(dict.fromkeys(token for features in many for token in features.header)), WORD_BUCKETS, HEADER_VECTORIZER),
+    ):
+        if tokens:  # one token per document: its column is that row's only index
+            hashed = vectorizer.transform([[token] for token in tokens]).indices + offset
+            columns.update(zip(tokens, hashed.tolist(), strict=True))
+    return columns
 
 
 class SpamClassifier:
@@ -174,11 +193,26 @@ class SpamClassifier:
 
     def predict(self, features: Features) -> Verdict:
         """The probability that the mail is spam (None at cold start) and the features that weighed most."""
+        return self.predict_many([features])[0]
+
+    def predict_many(self, many: Sequence[Features]) -> list[Verdict]:
+        """`predict` for many mails at once (a batch of intake): one vectorisation, one prediction, and the
+        features' columns hashed once; each mail's verdict is the one `predict` gives it alone."""
         if not self.ready or self.estimator is None:
-            return Verdict(probability=None, explanation=[])
-        row = vectorize(features)
-        probability = float(self.estimator.predict_proba(row)[0, 1])
-        return Verdict(probability=round(probability, 4), explanation=self._explain(features, row))
+            return [Verdict(probability=None, explanation=[]) for _features in many]
+        if not many:
+            return []
+        rows = vectorize_many(many)
+        probabilities = self.estimator.predict_proba(rows)[:, 1].tolist()
+        columns = _columns(many)
+        indices, data, bounds = rows.indices.tolist(), rows.data.tolist(), rows.indptr.tolist()
+        verdicts = []
+        for i, (features, probability) in enumerate(zip(many, probabilities, strict=True)):
+            values = dict(zip(indices[bounds[i] : bounds[i + 1]], data[bounds[i] : bounds[i + 1]], strict=True))
+            verdicts.append(
+                Verdict(probability=round(probability, 4), explanation=self._explain(features, values, columns))
+            )
+        return verdicts
 
     def learn(self, features: Features, *, is_spam: bool) -> None:
         """Learn one mail an agent judged; the rarer kind weighs more, so a lopsided history does not tip it."""
@@ -194,23 +228,19 @@ class SpamClassifier:
         else:
             self.ham += 1
 
-    def _explain(self, features: Features, row: sp.csr_matrix) -> list[dict[str, object]]:
-        """The strongest contributions (coefficient x value) of this mail's features, readable."""
+    def _explain(
+        self, features: Features, values: dict[int, float], columns: dict[str, int]
+    ) -> list[dict[str, object]]:
+        """The strongest contributions (coefficient x value) of this mail's features, readable; `values` are the
+        mail's row (column -> value), `columns` the column of each token."""
         assert self.estimator is not None
         coef = self.estimator.coef_[0]
-        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
         contributions: dict[str, float] = {}
-        for block, offset, vectorizer in (
-            (features.words, 0, WORD_VECTORIZER),
-            (features.header, WORD_BUCKETS, HEADER_VECTORIZER),
-        ):
-            if not block:
-                continue
-            columns = vectorizer.transform([[token] for token in block]).indices + offset
-            for token, column in zip(block, columns, strict=True):
-                contribution = float(coef[column]) * values.get(int(column), 0.0)
-                if contribution:
-                    contributions[token] = contribution
+        for token in (*features.words, *features.header):
+            column = columns[token]
+            contribution = float(coef[column]) * values.get(column, 0.0)
+            if contribution:
+                contributions[token] = contribution
         strongest = sorted(contributions.items(), key=lambda item: abs(item[1]), reverse=True)[:EXPLAIN_TOP]
         return [{"feature": readable(token, features.surface), "weight": round(w, 3)} for token, w in strongest]
 

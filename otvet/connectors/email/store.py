@@ -51,8 +51,7 @@ def inbound_email_store(
         received_at=clock.now(),
     )
     try:
-        with transaction.atomic():
-            row.save(force_insert=True)
+        _insert(row)
     except IntegrityError:
         existing = InboundEmail.objects.get(mailbox=mailbox, dedupe_key=key)
         if existing.sha256 == digest or _fingerprint(bytes(existing.raw)) == _fingerprint(raw):
@@ -62,15 +61,23 @@ def inbound_email_store(
         row.state = InboundState.DUPLICATE
         row.reason = _("Another mail with the same Message-ID was received before.")
         try:
-            with transaction.atomic():
-                row.save(force_insert=True)
+            _insert(row)
         except IntegrityError:  # this very variant was stored already
             return InboundEmail.objects.get(mailbox=mailbox, dedupe_key=row.dedupe_key), False
         return row, True
     from otvet.connectors.tasks import process_inbound_email  # tasks import this module
 
-    transaction.on_commit(lambda: process_inbound_email(row.pk))
+    transaction.on_commit(lambda: process_inbound_email(row.pk, stored=True))
     return row, True
+
+
+def _insert(row: InboundEmail) -> None:
+    """Insert and commit the row; a duplicate key raises IntegrityError and writes nothing."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
+            row.save(force_insert=True)
+    else:  # autocommit: the INSERT commits by itself, one round trip instead of BEGIN, INSERT, COMMIT
+        row.save(force_insert=True)
 
 
 def mailbox_for_address(address: str) -> Mailbox | None:

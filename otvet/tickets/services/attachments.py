@@ -64,6 +64,14 @@ def attachment_store(*, content: bytes, filename: str, uploaded_by: User | None 
     Over-size files are refused like uploads; the caller records that they were left out. The type is sniffed
     from the bytes, as for uploads: a sender's declared type is not trusted.
     """
+    attachment = attachment_build(content=content, filename=filename, uploaded_by=uploaded_by)
+    attachment.save()
+    return attachment
+
+
+def attachment_build(*, content: bytes, filename: str, uploaded_by: User | None = None) -> Attachment:
+    """attachment_store without the row: the file is in storage, the Attachment is not saved (a batch creates it
+    with its message; an unused file costs nothing, files are stored under their digest)."""
     name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "attachment"
     limit = settings.OTVET_ATTACHMENT_MAX_BYTES
     if len(content) > limit:
@@ -77,7 +85,6 @@ def attachment_store(*, content: bytes, filename: str, uploaded_by: User | None 
         created_at=clock.now(),
     )
     attachment.file.save(attachment.sha256, ContentFile(content), save=False)
-    attachment.save()
     return attachment
 
 

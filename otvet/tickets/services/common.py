@@ -30,6 +30,28 @@ def require_agent(actor: Actor) -> None:
         raise PermissionDenied(_("Only support staff may do this."))
 
 
+def event_build(
+    ticket: Ticket,
+    kind: EventKind,
+    actor: Actor,
+    *,
+    changes: dict[str, list[Any]] | None = None,
+    message: Message | None = None,
+    note: str = "",
+) -> TicketEvent:
+    """The one event of a service call, not yet saved (event_save saves one, events_save many)."""
+    return TicketEvent(
+        ticket=ticket,
+        kind=kind,
+        actor_kind=actor.kind,
+        actor=actor.user,
+        changes=changes or {},
+        message=message,
+        note=note or actor.system_reason,
+        created_at=clock.now(),
+    )
+
+
 def record_event(
     ticket: Ticket,
     kind: EventKind,
@@ -40,20 +62,28 @@ def record_event(
     note: str = "",
 ) -> TicketEvent:
     """Write the one event of a service call and have it processed once the transaction commits."""
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor_kind=actor.kind,
-        actor=actor.user,
-        changes=changes or {},
-        message=message,
-        note=note or actor.system_reason,
-        created_at=clock.now(),
-    )
+    return event_save(event_build(ticket, kind, actor, changes=changes, message=message, note=note))
+
+
+def event_save(event: TicketEvent) -> TicketEvent:
+    """Write a built event and have it processed once the transaction commits."""
+    event.save(force_insert=True)
     from otvet.tickets.tasks import process_ticket_event  # tasks import services: break the cycle here
 
     transaction.on_commit(lambda: process_ticket_event(event.pk))
     return event
+
+
+def events_save(events: Sequence[TicketEvent]) -> None:
+    """Write built events in one statement and have them processed together (one job) once the transaction
+    commits; their tickets and messages must be saved already."""
+    if not events:
+        return
+    TicketEvent.objects.bulk_create(events)
+    from otvet.tickets.tasks import process_ticket_events  # tasks import services: break the cycle here
+
+    ids = [event.pk for event in events]
+    transaction.on_commit(lambda: process_ticket_events(ids))
 
 
 DEFAULT_STATUS_KEY = "otvet:tickets:default-status:{}"
@@ -114,6 +144,33 @@ def clean_body(body: str, body_html: str) -> tuple[str, str]:
     return body, clean_html(body_html) if body_html else text_to_html(body)
 
 
+def message_build(
+    ticket: Ticket,
+    actor: Actor,
+    *,
+    kind: MessageKind,
+    body: str,
+    body_html: str = "",
+    channel: str | None = None,
+    external_id: str = "",
+    now: dt.datetime,
+) -> Message:
+    """A validated message with sanitized HTML, not yet saved (message_save saves it with its attachments)."""
+    text, html = clean_body(body, body_html)
+    return Message(
+        ticket=ticket,
+        kind=kind,
+        author_kind=actor.kind,
+        author_user=actor.user,
+        author_contact=actor.contact,
+        channel=channel or ticket.channel,
+        body_text=text,
+        body_html=html,
+        external_id=external_id,
+        created_at=now,
+    )
+
+
 def write_message(
     ticket: Ticket,
     actor: Actor,
@@ -127,19 +184,15 @@ def write_message(
     now: dt.datetime,
 ) -> Message:
     """Store a message with its attachments and move the ticket's message timestamps (fields returned via ticket)."""
-    text, html = clean_body(body, body_html)
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=kind,
-        author_kind=actor.kind,
-        author_user=actor.user,
-        author_contact=actor.contact,
-        channel=channel or ticket.channel,
-        body_text=text,
-        body_html=html,
-        external_id=external_id,
-        created_at=now,
+    message = message_build(
+        ticket, actor, kind=kind, body=body, body_html=body_html, channel=channel, external_id=external_id, now=now
     )
+    return message_save(message, attachments, actor)
+
+
+def message_save(message: Message, attachments: Sequence[Attachment], actor: Actor) -> Message:
+    """Write a built message and link the files `actor` uploaded for it."""
+    message.save(force_insert=True)
     link_attachments(message, attachments, actor)
     return message
 
