@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import SGDClassifier
 
@@ -125,20 +126,23 @@ def readable(token: str, surface: dict[str, str] | None = None) -> str:
         return f"{name.upper()}: {value}" if value != "absent" else _("%(check)s: no result") % {"check": name.upper()}
     if name == "links":
         return _("links: %(count)s") % {"count": {"0": "0", "1": "1", "few": "2–4", "many": "5+"}.get(value, value)}
-    names = {
-        "sender:known": _("known sender"),
-        "sender:unknown": _("unknown sender"),
-        "company:yes": _("sender from a customer company"),
-        "company:no": _("sender from no customer company"),
-        "upstream:spam": _("a filter on the way flagged it (X-Spam-Flag)"),
-        "html_only": _("HTML only, no text part"),
-        "attachment:risky": _("attachment of a risky type (.exe, .js, .iso, ...)"),
-        "subject:caps": _("subject in capital letters"),
-        "subject:empty": _("no subject"),
-        "bulk": _("bulk mail"),
-        "reply_to:elsewhere": _("Reply-To in another domain"),
-    }
-    return names.get(rest, rest)
+    named = HEADER_NAMES.get(rest)  # translated only when used: every scored mail names its strongest features
+    return str(named) if named is not None else rest
+
+
+HEADER_NAMES = {
+    "sender:known": gettext_lazy("known sender"),
+    "sender:unknown": gettext_lazy("unknown sender"),
+    "company:yes": gettext_lazy("sender from a customer company"),
+    "company:no": gettext_lazy("sender from no customer company"),
+    "upstream:spam": gettext_lazy("a filter on the way flagged it (X-Spam-Flag)"),
+    "html_only": gettext_lazy("HTML only, no text part"),
+    "attachment:risky": gettext_lazy("attachment of a risky type (.exe, .js, .iso, ...)"),
+    "subject:caps": gettext_lazy("subject in capital letters"),
+    "subject:empty": gettext_lazy("no subject"),
+    "bulk": gettext_lazy("bulk mail"),
+    "reply_to:elsewhere": gettext_lazy("Reply-To in another domain"),
+}
 
 
 def _identity(document: list[str]) -> list[str]:
