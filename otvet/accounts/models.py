@@ -65,6 +65,20 @@ class Agent(models.Model):
     )
     presence = models.CharField(_("presence"), max_length=16, choices=Presence.choices, default=Presence.OFFLINE)
     is_active = models.BooleanField(_("active"), default=True)
+    schedule = models.ForeignKey(
+        "sla.Calendar",
+        verbose_name=_("shift schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Auto-assignment gives tickets only during these hours; empty means any time."),
+    )
+    max_open_tickets = models.PositiveSmallIntegerField(
+        _("open tickets at most"), null=True, blank=True, help_text=_("Auto-assignment stops at this many.")
+    )
+    # Round robin hands the next ticket to the member who got one longest ago.
+    last_auto_assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("agent")

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "otvet.accounts",
     "otvet.customers",
     "otvet.tickets",
+    "otvet.sla",
+    "otvet.automation",
     "otvet.connectors",
     "anymail",
     "otvet.search",

@@ -65,6 +65,15 @@ class Company(TimeStamped):
         blank=True,
         help_text=_("Senders from these domains join the company."),
     )
+    calendar = models.ForeignKey(
+        "sla.Calendar",
+        verbose_name=_("working calendar"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The hours of the company's contract; SLA clocks of its tickets run in them."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -29,10 +29,16 @@ class Actor:
     agent: Agent | None = None
     contact: Contact | None = None
     system_reason: str = ""
+    # Set when an automation rule acts: its events carry the rule («by rule …») and run no trigger rules.
+    rule_id: int | None = None
 
     @classmethod
     def system(cls, reason: str) -> Actor:
         return cls(system_reason=reason)
+
+    @classmethod
+    def for_rule(cls, rule_id: int, name: str) -> Actor:
+        return cls(system_reason=name, rule_id=rule_id)
 
     @property
     def kind(self) -> AuthorKind:

@@ -91,3 +91,16 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Rated")
     SPAM_MARKED = "spam_marked", _("Marked as spam")
     SPAM_CLEARED = "spam_cleared", _("Not spam")
+    TAGGED = "tagged", _("Tags changed")
+    NOTIFIED = "notified", _("Notified")
+    SLA_WARNING = "sla_warning", _("SLA breach ahead")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
+    AUTOMATION_FAILED = "automation_failed", _("Automation failed")
+
+
+class AssignmentMode(models.TextChoices):
+    """How a line hands new tickets to its agents."""
+
+    OFF = "off", _("Off")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_OPEN = "least_open", _("Fewest open tickets")

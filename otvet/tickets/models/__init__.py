@@ -4,7 +4,7 @@ from otvet.tickets.models.event import TicketEvent
 from otvet.tickets.models.message import Attachment, Message
 from otvet.tickets.models.rating import Rating, RatingMark
 from otvet.tickets.models.saved_view import SavedView
-from otvet.tickets.models.taxonomy import Category, Criticality, Line, Status
+from otvet.tickets.models.taxonomy import Category, Criticality, Line, Status, Tag
 from otvet.tickets.models.ticket import Ticket
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "RatingMark",
     "SavedView",
     "Status",
+    "Tag",
     "Ticket",
     "TicketEvent",
 ]

@@ -22,6 +22,8 @@ class TicketEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     message = models.ForeignKey("tickets.Message", on_delete=models.SET_NULL, null=True, blank=True)
     note = models.TextField(blank=True)
+    # The automation rule whose action this was («by rule …»); such events run no trigger rules themselves.
+    rule = models.ForeignKey("automation.Rule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from otvet.core.models import Bilingual
-from otvet.tickets.choices import StatusCategory
+from otvet.tickets.choices import AssignmentMode, StatusCategory
 
 
 class Status(Bilingual):
@@ -62,6 +62,18 @@ class Line(Bilingual):
     members = models.ManyToManyField("accounts.Agent", blank=True, related_name="lines", verbose_name=_("members"))
     is_default = models.BooleanField(_("default intake line"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    calendar = models.ForeignKey(
+        "sla.Calendar",
+        verbose_name=_("working calendar"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Working hours of this line; the company's calendar wins, the default calendar otherwise."),
+    )
+    assignment = models.CharField(
+        _("auto-assignment"), max_length=16, choices=AssignmentMode.choices, default=AssignmentMode.OFF
+    )
 
     class Meta:
         ordering = ["order"]
@@ -103,3 +115,18 @@ class Category(Bilingual):
     @property
     def path(self) -> str:
         return f"{self.parent.path} / {self.name}" if self.parent is not None else self.name
+
+
+class Tag(models.Model):
+    """A free label on tickets, set by agents and rules."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    colour = models.CharField(_("badge colour"), max_length=20, default="secondary")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from otvet.core import clock
+from otvet.sla.choices import SlaState
 from otvet.tickets.choices import AlertType, Channel, Priority, ResponsePreference, TicketKind
 
 if TYPE_CHECKING:
@@ -78,6 +79,24 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    tags = models.ManyToManyField("tickets.Tag", verbose_name=_("tags"), blank=True, related_name="tickets")
+
+    # SLA (otvet/sla/): the policy applied and the running deadlines, mirrored from the ticket's SLA clocks so
+    # that lists sort and filter by them through an index; sla_due_at is the nearest running one.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        verbose_name=_("SLA policy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sla_state = models.CharField(_("SLA"), max_length=12, choices=SlaState.choices, blank=True, default=SlaState.NONE)
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -102,6 +121,11 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-updated_at", "-number"], name="ticket_requester_updated"),
             models.Index(fields=["company", "-updated_at", "-number"], name="ticket_company_updated"),
             models.Index(fields=["status", "-updated_at", "-number"], name="ticket_status_updated"),
+            models.Index(
+                fields=["sla_due_at", "number"],
+                condition=Q(is_open=True, sla_due_at__isnull=False),
+                name="ticket_sla_due",
+            ),
         ]
 
     # Not a column: ticket_open leaves the first message here, so callers need no query to find it.

@@ -48,6 +48,7 @@ def event_build(
         changes=changes or {},
         message=message,
         note=note or actor.system_reason,
+        rule_id=actor.rule_id,
         created_at=clock.now(),
     )
 
