@@ -206,6 +206,9 @@ OTVET_EVENT_HANDLERS = [
     "otvet.connectors.spam_services.spam_learn_from_answers",
 ]
 
+# What fires a due timer (otvet/automation/timers.py), by the prefix of its key.
+OTVET_TIMER_HANDLERS: dict[str, str] = {}
+
 # Email channel (docs/configuration.md, "Email").
 OTVET_EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=50 * 1024 * 1024)
 # More mails than this from one sender within an hour are held, not turned into tickets (auto-reply storms).

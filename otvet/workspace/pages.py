@@ -120,7 +120,7 @@ def ticket_context(actor: Actor, ticket: Ticket, **extra: Any) -> dict[str, Any]
     criticalities = list(Criticality.objects.all())
     categories = category_paths()
     events = list(
-        events_visible_to(actor, ticket).select_related("actor").order_by("-created_at", "-id")[:TIMELINE_LIMIT]
+        events_visible_to(actor, ticket).select_related("actor", "rule").order_by("-created_at", "-id")[:TIMELINE_LIMIT]
     )
     agents, agent_names = agent_choices(ticket, agent_ids(events))
     names = Names(

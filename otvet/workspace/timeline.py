@@ -51,6 +51,11 @@ ICONS: dict[str, str] = {
     EventKind.RATED: "star",
     EventKind.SPAM_MARKED: "slash-circle",
     EventKind.SPAM_CLEARED: "envelope-check",
+    EventKind.TAGGED: "tags",
+    EventKind.NOTIFIED: "bell",
+    EventKind.SLA_WARNING: "hourglass-split",
+    EventKind.SLA_BREACHED: "alarm",
+    EventKind.AUTOMATION_FAILED: "exclamation-triangle",
 }
 
 
@@ -64,6 +69,7 @@ def field_labels() -> dict[str, str]:
         "assignee": _("Assignee"),
         "subject": _("Subject"),
         "response_preference": _("Answer by"),
+        "tags": _("Tags"),
     }
 
 
@@ -83,7 +89,14 @@ def _entry(event: TicketEvent, names: Names) -> Entry:
             continue
         old, new = (_value(name, value, names) for value in pair)
         details.append(f"{labels[name]}: {old} → {new}" if pair[0] is not None else f"{labels[name]}: {new}")
-    note = event.note if event.kind == EventKind.TRANSFERRED else ""
+    shows_note = event.kind in (
+        EventKind.TRANSFERRED,
+        EventKind.NOTIFIED,
+        EventKind.SLA_WARNING,
+        EventKind.SLA_BREACHED,
+        EventKind.AUTOMATION_FAILED,
+    )
+    note = event.note if shows_note and not (event.rule_id and event.note == event.rule.name) else ""
     return Entry(
         at=event.created_at, actor=actor, text=text, icon=ICONS.get(event.kind, "dot"), details=details, note=note
     )
@@ -117,6 +130,11 @@ def _headline(kind: str, actor: str, changes: dict[str, Any], names: Names) -> t
         EventKind.RATED: _("%(actor)s rated the answer"),
         EventKind.SPAM_MARKED: _("%(actor)s marked the ticket as spam"),
         EventKind.SPAM_CLEARED: _("%(actor)s marked the ticket as not spam"),
+        EventKind.TAGGED: _("%(actor)s changed the tags"),
+        EventKind.NOTIFIED: _("%(actor)s sent a notification"),
+        EventKind.SLA_WARNING: _("An SLA deadline is near"),
+        EventKind.SLA_BREACHED: _("An SLA deadline was missed"),
+        EventKind.AUTOMATION_FAILED: _("%(actor)s failed"),
     }
     told: dict[str, set[str]] = {
         EventKind.ASSIGNED: {"assignee"},
@@ -128,6 +146,9 @@ def _headline(kind: str, actor: str, changes: dict[str, Any], names: Names) -> t
 
 
 def _actor(event: TicketEvent) -> str:
+    if event.rule_id is not None:
+        name = event.rule.name if event.rule is not None else event.note
+        return _("Rule «%(name)s»") % {"name": name}
     if event.actor is not None:
         return event.actor.name or event.actor.email
     if event.actor_kind == AuthorKind.CUSTOMER:
@@ -148,6 +169,8 @@ def _value(name: str, value: Any, names: Names) -> str:
     }
     if name in lookups:
         return lookups[name].get(value, str(value))
+    if name == "tags" and isinstance(value, list):
+        return ", ".join(str(tag) for tag in value) or "—"
     if name == "priority" and value in Priority.values:
         return str(Priority(value).label)
     if name == "response_preference" and value in ResponsePreference.values:

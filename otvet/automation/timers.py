@@ -1,0 +1,110 @@
+"""Timers: arming and disarming the deadline rows of a ticket, and claiming the due ones (STYLE.md rule 6).
+
+A timer row is keyed by ticket and purpose: "rule:<id>" for a timer rule, "sla:<target>:<warn|breach>" for SLA
+clocks. Its episode names what it counts from (the anchor moment); arming with the same episode leaves a fired
+row fired, so each episode fires once, whatever the number of re-arms, workers or sweeps.
+
+Claiming is a conditional UPDATE per row (`state = pending AND due_at <= at`): of several sweepers only the one
+whose UPDATE changed the row acts on it. Handlers by key prefix are in settings.OTVET_TIMER_HANDLERS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from otvet.automation.choices import TimerState
+from otvet.automation.models import Timer
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A timer a ticket should have: fire at `due_at`, for the episode `episode`."""
+
+    key: str
+    due_at: dt.datetime
+    episode: str
+
+
+def timers_set(ticket_id: int, wanted: Iterable[Arm], *, managed: Callable[[str], bool]) -> None:
+    """Make the ticket's timers whose keys `managed` accepts exactly `wanted`: new ones are created, changed
+    episodes re-armed as pending, unchanged ones left alone (a fired one stays fired), others deleted."""
+    wanted_by_key = {arm.key: arm for arm in wanted}
+    existing = {timer.key: timer for timer in Timer.objects.filter(ticket_id=ticket_id) if managed(timer.key)}
+    stale = [timer.pk for key, timer in existing.items() if key not in wanted_by_key]
+    if stale:
+        Timer.objects.filter(pk__in=stale).delete()
+    create = []
+    for key, arm in wanted_by_key.items():
+        timer = existing.get(key)
+        if timer is None:
+            create.append(Timer(ticket_id=ticket_id, key=key, due_at=arm.due_at, episode=arm.episode))
+        elif timer.episode != arm.episode or (timer.state == TimerState.PENDING and timer.due_at != arm.due_at):
+            Timer.objects.filter(pk=timer.pk).update(
+                due_at=arm.due_at, episode=arm.episode, state=TimerState.PENDING, fired_at=None
+            )
+    if create:
+        Timer.objects.bulk_create(create, ignore_conflicts=True)
+
+
+def timers_due(at: dt.datetime, limit: int = SWEEP_BATCH) -> list[Timer]:
+    """Pending timers due by `at`, oldest first (served by the partial index timer_due)."""
+    return list(Timer.objects.filter(state=TimerState.PENDING, due_at__lte=at).order_by("due_at", "id")[:limit])
+
+
+def timer_claim(timer: Timer, at: dt.datetime) -> bool:
+    """Mark a due timer fired; True only for the one caller whose conditional UPDATE changed the row."""
+    claimed = Timer.objects.filter(
+        pk=timer.pk, state=TimerState.PENDING, due_at__lte=at, episode=timer.episode
+    ).update(state=TimerState.FIRED, fired_at=at)
+    return claimed == 1
+
+
+TimerHandler = Callable[[Timer, dt.datetime], None]
+
+
+@cache
+def timer_handlers() -> dict[str, TimerHandler]:
+    return {prefix: import_string(path) for prefix, path in settings.OTVET_TIMER_HANDLERS.items()}
+
+
+def timers_sweep(at: dt.datetime) -> int:
+    """Fire every timer due by `at`; how many fired. Each claim and its action commit together, so a crash
+    between them leaves the timer pending for the next sweep, and a failing action is reported by its handler."""
+    fired = 0
+    handlers = timer_handlers()
+    while True:
+        due = timers_due(at)
+        if not due:
+            return fired
+        for timer in due:
+            handler = handlers.get(timer.key.split(":", 1)[0])
+            with transaction.atomic():
+                if not timer_claim(timer, at):
+                    continue
+                if handler is None:
+                    logger.error("no handler for timer %s on ticket %s", timer.key, timer.ticket_id)
+                    continue
+                handler(timer, at)
+            fired += 1
+        if len(due) < SWEEP_BATCH:
+            return fired
+
+
+def timer_keys(ticket_ids: Sequence[int], prefix: str) -> dict[int, list[Timer]]:
+    """The timers of some tickets whose key starts with `prefix`, by ticket (for display)."""
+    by_ticket: dict[int, list[Timer]] = {}
+    for timer in Timer.objects.filter(ticket_id__in=list(ticket_ids), key__startswith=prefix):
+        by_ticket.setdefault(timer.ticket_id, []).append(timer)
+    return by_ticket
