@@ -23,6 +23,7 @@ SEARCH_QUERY = "не приходит письмо"
 TARGETS = {"create": (">= 300 tickets/s", "rate", 300.0), "queue": ("p95 <= 30 ms", "p95", 30.0)}
 TARGETS["search"] = ("p95 <= 150 ms", "p95", 150.0)
 TARGETS["email"] = (">= 200 mails/s", "rate", 200.0)  # issue 4: per worker, SQLite and PostgreSQL
+TARGETS["sweep"] = ("<= 1 s", "p95", 1000.0)  # issue 5: 1,000 due of 1M timers, PostgreSQL on 2 cores
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -38,6 +39,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--mail-burst", type=int, default=None, help="mails arriving at once for the worker (default: a batch, 100)"
     )
+    parser.add_argument("--due", type=int, default=1_000, help="timers due in the timer sweep")
     parser.add_argument("--workers", type=int, default=2, help="`otvet web` worker processes")
     parser.add_argument("--query", default=SEARCH_QUERY, help="the full-text search to time")
     parser.add_argument("--seed", type=int, default=1)
@@ -117,6 +119,7 @@ def generate(world: Any, count: int, args: argparse.Namespace) -> None:
 def measure(world: Any, args: argparse.Namespace) -> list[Any]:
     from benchmarks.email_intake import measure_intake
     from benchmarks.measure import Server, create_concurrently, in_process, over_http
+    from benchmarks.sweep import measure_sweep
     from otvet.accounts.services import api_token_create, api_token_revoke
 
     agent_token, agent_plain = api_token_create(user=world.agent_user, name="bench")
@@ -151,9 +154,10 @@ def measure(world: Any, args: argparse.Namespace) -> list[Any]:
         api_token_revoke(token=agent_token)
         api_token_revoke(token=customer_token)
     intake = judge("email", measure_intake(args.mails, args.seed, args.mail_burst))
+    sweeps = [judge("sweep", row) for row in measure_sweep(args.due, args.seed)]
     # Creation first, then each read: server time above its HTTP round trip; then the email intake.
     pairs = (row for pair in zip(server_rows, http_rows, strict=True) for row in pair)
-    return [judge("create", created), *pairs, intake]
+    return [judge("create", created), *pairs, intake, *sweeps]
 
 
 def judge(key: str, row: Any) -> Any:

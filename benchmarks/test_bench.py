@@ -30,6 +30,7 @@ ROWS = (
     "ticket detail · server",
     "ticket detail · HTTP",
     "email intake · 1 worker · 30 mails",
+    "timer sweep · 20 due of",
 )
 
 
@@ -60,7 +61,7 @@ def _migrated(env: dict[str, str]) -> dict[str, str]:
 
 def test_the_benchmark_prints_every_row_of_its_table(bench_env) -> None:
     arguments = ["--tickets", "300", "--batch", "100", "--iterations", "5", "--creations", "16", "--workers", "1"]
-    arguments += ["--mails", "30"]
+    arguments += ["--mails", "30", "--due", "20"]
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench", *arguments],
         env=bench_env,
@@ -74,3 +75,5 @@ def test_the_benchmark_prints_every_row_of_its_table(bench_env) -> None:
     table = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     for row in ROWS:
         assert any(row in line for line in table), f"no row {row!r} in:\n{result.stdout}"
+    sweeps = [line.split("|") for line in table if "timer sweep" in line]
+    assert len(sweeps) == 2 and all(cells[7].strip() == "0" for cells in sweeps), sweeps  # every due timer fired

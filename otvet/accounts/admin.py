@@ -26,11 +26,11 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Agent)
 class AgentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "partner", "presence", "is_active"]
-    list_filter = ["role", "partner", "is_active", "lines"]
+    list_display = ["user", "role", "partner", "presence", "schedule", "max_open_tickets", "is_active"]
+    list_filter = ["role", "partner", "is_active", "lines", "schedule"]
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]
-    list_select_related = ["user", "partner"]
+    list_select_related = ["user", "partner", "schedule"]
 
 
 @admin.register(ApiToken)

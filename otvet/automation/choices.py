@@ -16,7 +16,7 @@ class TimerAnchor(models.TextChoices):
 
     CREATED = "created_at", _("Created")
     STATUS_CHANGED = "status_changed_at", _("Status changed")
-    CLAIMED = "claimed_at", _("Claimed or assigned")
+    CLAIMED = "claimed_at", _("Claimed («I'll answer»)")
     LAST_CUSTOMER_MESSAGE = "last_customer_message_at", _("Last customer message")
     LAST_AGENT_MESSAGE = "last_agent_message_at", _("Last agent message")
     LAST_INTERACTION = "last_interaction_at", _("Last message of anyone")

@@ -4,8 +4,9 @@ A timer row is keyed by ticket and purpose: "rule:<id>" for a timer rule, "sla:<
 clocks. Its episode names what it counts from (the anchor moment); arming with the same episode leaves a fired
 row fired, so each episode fires once, whatever the number of re-arms, workers or sweeps.
 
-Claiming is a conditional UPDATE per row (`state = pending AND due_at <= at`): of several sweepers only the one
-whose UPDATE changed the row acts on it. Handlers by key prefix are in settings.OTVET_TIMER_HANDLERS.
+Claiming is a conditional UPDATE (`state = pending AND due_at <= at`): of several sweepers only the one whose
+UPDATE changed a row acts on it. Handlers by key prefix are in settings.OTVET_TIMER_HANDLERS; each takes the
+claimed timers of its prefix and the moment.
 """
 
 from __future__ import annotations
@@ -64,14 +65,14 @@ def timers_due(at: dt.datetime, limit: int = SWEEP_BATCH) -> list[Timer]:
 
 
 def timer_claim(timer: Timer, at: dt.datetime) -> bool:
-    """Mark a due timer fired; True only for the one caller whose conditional UPDATE changed the row."""
-    claimed = Timer.objects.filter(
-        pk=timer.pk, state=TimerState.PENDING, due_at__lte=at, episode=timer.episode
-    ).update(state=TimerState.FIRED, fired_at=at)
+    """Mark one due timer fired; True only for the one caller whose conditional UPDATE changed the row."""
+    claimed = Timer.objects.filter(pk=timer.pk, state=TimerState.PENDING, due_at__lte=at, episode=timer.episode).update(
+        state=TimerState.FIRED, fired_at=at
+    )
     return claimed == 1
 
 
-TimerHandler = Callable[[Timer, dt.datetime], None]
+TimerHandler = Callable[[Sequence[Timer], dt.datetime], None]
 
 
 @cache
@@ -80,26 +81,47 @@ def timer_handlers() -> dict[str, TimerHandler]:
 
 
 def timers_sweep(at: dt.datetime) -> int:
-    """Fire every timer due by `at`; how many fired. Each claim and its action commit together, so a crash
-    between them leaves the timer pending for the next sweep, and a failing action is reported by its handler."""
+    """Fire every timer due by `at`; how many fired. The work is proportional to what is due.
+
+    A batch is claimed and handled in one transaction: the rows are picked with SKIP LOCKED (PostgreSQL; SQLite's
+    IMMEDIATE transactions serialise sweepers instead) and marked by a conditional UPDATE (still pending, still
+    due), so two sweepers never take the same timer, and a crash before commit leaves the batch pending for the
+    next sweep. Handlers get their timers together, so that a batch costs a few queries, not a few per timer;
+    what each does is idempotent besides (a rule fires once per episode).
+    """
     fired = 0
     handlers = timer_handlers()
     while True:
-        due = timers_due(at)
-        if not due:
-            return fired
-        for timer in due:
-            handler = handlers.get(timer.key.split(":", 1)[0])
-            with transaction.atomic():
-                if not timer_claim(timer, at):
-                    continue
+        with transaction.atomic():
+            batch = list(
+                Timer.objects.select_for_update(skip_locked=True)
+                .filter(state=TimerState.PENDING, due_at__lte=at)
+                .order_by("due_at", "id")[:SWEEP_BATCH]
+            )
+            if not batch:
+                return fired
+            claimed = Timer.objects.filter(
+                pk__in=[timer.pk for timer in batch], state=TimerState.PENDING, due_at__lte=at
+            ).update(state=TimerState.FIRED, fired_at=at)
+            if claimed != len(batch):  # another sweeper got there between our read and our update: start over
+                transaction.set_rollback(True)
+                continue
+            for prefix, timers in _by_prefix(batch).items():
+                handler = handlers.get(prefix)
                 if handler is None:
-                    logger.error("no handler for timer %s on ticket %s", timer.key, timer.ticket_id)
+                    logger.error("no handler for %s timers (%s of them)", prefix, len(timers))
                     continue
-                handler(timer, at)
-            fired += 1
-        if len(due) < SWEEP_BATCH:
+                handler(timers, at)
+        fired += len(batch)
+        if len(batch) < SWEEP_BATCH:
             return fired
+
+
+def _by_prefix(timers: Iterable[Timer]) -> dict[str, list[Timer]]:
+    groups: dict[str, list[Timer]] = {}
+    for timer in timers:
+        groups.setdefault(timer.key.split(":", 1)[0], []).append(timer)
+    return groups
 
 
 def timer_keys(ticket_ids: Sequence[int], prefix: str) -> dict[int, list[Timer]]:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "otvet.tickets",
     "otvet.sla",
     "otvet.automation",
+    "otvet.notifications",
     "otvet.connectors",
     "anymail",
     "otvet.search",
@@ -204,10 +205,18 @@ OTVET_EVENT_HANDLERS = [
     "otvet.search.services.search_index_events",
     "otvet.connectors.email.outbound.email_events_handler",
     "otvet.connectors.spam_services.spam_learn_from_answers",
+    # Before the rules: a rule's conditions then see the SLA state the same events set.
+    "otvet.sla.handlers.sla_events_handler",
+    "otvet.automation.handlers.automation_events_handler",
+    # After the rules: a ticket a rule has just assigned (the after-hours duty agent) is left alone.
+    "otvet.automation.assignment.auto_assign_events",
 ]
 
 # What fires a due timer (otvet/automation/timers.py), by the prefix of its key.
-OTVET_TIMER_HANDLERS: dict[str, str] = {}
+OTVET_TIMER_HANDLERS: dict[str, str] = {
+    "rule": "otvet.automation.engine.rule_timers_fire",
+    "sla": "otvet.sla.sweep.sla_timers_fire",
+}
 
 # Email channel (docs/configuration.md, "Email").
 OTVET_EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=50 * 1024 * 1024)

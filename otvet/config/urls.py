@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/language/", language_set, name="language-set"),
     path("preferences/", preferences, name="preferences"),
     path("attachments/<int:attachment_id>/<str:filename>", attachment_download, name="attachment-download"),
+    path("", include("otvet.notifications.urls")),  # /desk/notifications/ and /notifications/
     path("desk/", include("otvet.workspace.urls")),
     path("", include("otvet.portal.urls")),
 ]

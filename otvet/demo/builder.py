@@ -14,12 +14,16 @@ from typing import Any
 
 from django.db import transaction
 
+from otvet.accounts.models import Agent
+from otvet.automation.presets import presets_load
 from otvet.core import clock
 from otvet.demo import texts, texts_en, texts_ru
 from otvet.demo.habits import SUPPORT_TZ
 from otvet.demo.org import Cast, Person, build_org
 from otvet.demo.story import Plot, Story
 from otvet.search.services import search_reindex
+from otvet.sla.calendars import default_calendar
+from otvet.sla.models import Calendar
 from otvet.tickets.choices import Channel
 from otvet.tickets.models import Ticket, TicketEvent
 
@@ -93,9 +97,21 @@ def build_demo(*, tickets: int, seed: int) -> DemoResult:
         search_reindex(Ticket.objects.filter(created_at__gte=now - ORG_AGE))
         # The demo's history happened in the past: its side effects (mail to the demo customers, ...) are not due.
         TicketEvent.objects.filter(processed_at__isnull=True).update(processed_at=now)
+        # The shipped automation, switched on, for what happens from now on; a duty agent works around the clock
+        # so that a request out of hours gets a responsible agent (seed 001).
+        presets_load(activate=True, arm=False)
+        duty_roster(cast)
     result.logins = cast.logins
     result.seconds = time.monotonic() - started
     return result
+
+
+def duty_roster(cast: Cast) -> None:
+    """The demo agent works around the clock; everyone else works the support's hours."""
+    always = Calendar.objects.filter(name="Круглосуточно").first()
+    Agent.objects.filter(pk__in=[agent.pk for agent in cast.agents.values()]).update(schedule=default_calendar())
+    if always is not None and "agent@example.com" in cast.agents:
+        Agent.objects.filter(pk=cast.agents["agent@example.com"].pk).update(schedule=always)
 
 
 def cast_plot(rng: random.Random, cast: Cast, index: int, now: dt.datetime) -> tuple[Plot, dt.datetime]:

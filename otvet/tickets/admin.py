@@ -17,9 +17,19 @@ class StatusAdmin(admin.ModelAdmin):
 
 @admin.register(Line)
 class LineAdmin(admin.ModelAdmin):
-    list_display = ["name_ru", "name_en", "code", "partner", "order", "is_default", "is_active"]
+    list_display = [
+        "name_ru",
+        "name_en",
+        "code",
+        "partner",
+        "calendar",
+        "assignment",
+        "order",
+        "is_default",
+        "is_active",
+    ]
     list_editable = ["order", "is_active"]
-    list_filter = ["partner", "is_active"]
+    list_filter = ["partner", "assignment", "is_active"]
     filter_horizontal = ["members"]
 
 

@@ -90,13 +90,14 @@ def _entry(event: TicketEvent, names: Names) -> Entry:
         old, new = (_value(name, value, names) for value in pair)
         details.append(f"{labels[name]}: {old} → {new}" if pair[0] is not None else f"{labels[name]}: {new}")
     shows_note = event.kind in (
+        EventKind.ASSIGNED,
         EventKind.TRANSFERRED,
         EventKind.NOTIFIED,
         EventKind.SLA_WARNING,
         EventKind.SLA_BREACHED,
         EventKind.AUTOMATION_FAILED,
     )
-    note = event.note if shows_note and not (event.rule_id and event.note == event.rule.name) else ""
+    note = event.note if shows_note and not (event.rule is not None and event.note == event.rule.name) else ""
     return Entry(
         at=event.created_at, actor=actor, text=text, icon=ICONS.get(event.kind, "dot"), details=details, note=note
     )

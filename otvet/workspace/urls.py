@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from otvet.workspace.views import actions, customers, lists, mail, messages, saved_views, ticket
+from otvet.workspace.views import actions, automation, customers, lists, mail, messages, saved_views, sla, ticket
 
 urlpatterns = [
     path("", lists.queue_list, name="workspace-home"),
@@ -26,8 +26,20 @@ urlpatterns = [
     path("tickets/<int:number>/support-notes/", customers.support_note_view, name="workspace-ticket-support-note"),
     path("tickets/<int:number>/spam/", mail.ticket_spam_view, name="workspace-ticket-spam"),
     path("mail/", mail.mail_list, name="workspace-mail"),
+    path("sla/", sla.sla_report_view, name="workspace-sla"),
     path("mail/<int:pk>/original/", mail.mail_original, name="workspace-mail-original"),
     path("mail/<int:pk>/text/", mail.mail_text, name="workspace-mail-text"),
     path("mail/<int:pk>/release/", mail.mail_release_view, name="workspace-mail-release"),
     path("mail/<int:pk>/not-spam/", mail.mail_not_spam_view, name="workspace-mail-not-spam"),
+    path("automation/", automation.rule_list, name="workspace-automation"),
+    path("automation/new/", automation.rule_new, name="workspace-automation-new"),
+    path("automation/export/", automation.rules_export_view, name="workspace-automation-export"),
+    path("automation/import/", automation.rules_import_view, name="workspace-automation-import"),
+    path("automation/presets/", automation.presets_load_view, name="workspace-automation-presets"),
+    path("automation/test/", automation.rule_test_view, name="workspace-automation-test"),
+    path("automation/dry-run/", automation.rule_dry_run_view, name="workspace-automation-dry-run"),
+    path("automation/<int:pk>/", automation.rule_edit, name="workspace-automation-rule"),
+    path("automation/<int:pk>/switch/", automation.rule_switch_view, name="workspace-automation-switch"),
+    path("automation/<int:pk>/move/", automation.rule_move_view, name="workspace-automation-move"),
+    path("automation/<int:pk>/delete/", automation.rule_delete_view, name="workspace-automation-delete"),
 ]

@@ -453,13 +453,14 @@ def test_a_batch_of_50_new_tickets_runs_a_fixed_number_of_statements(mailbox, co
 
     statements(1)  # the caches every process fills once (statuses, the default line, the mail directory)
     ten, fifty = statements(10), statements(50)
-    # Nothing per mail; SQLite takes at most 999 values a statement, so 50 tickets (25 columns) take two INSERTs.
-    assert fifty[0] <= ten[0] + 1 and fifty[1] == ten[1]
+    # Nothing per mail; SQLite takes at most 999 values a statement, so 50 tickets (25 columns) take two INSERTs,
+    # and 50 tickets' SLA clocks and timers two more.
+    assert fifty[0] <= ten[0] + 1 and fifty[1] <= ten[1] + 2
     assert fifty[0] <= 23  # read 12: the mail (3), mailboxes, senders, contacts, companies, rate windows,
     # history, ticket messages, the spam model; write 7: contacts, identities, tickets, messages, events, the mail
     # rows; savepoints 4
-    assert fifty[1] <= 13  # the events, search (2 on SQLite), the mails, known deliveries, deliveries, the marks;
-    # savepoints 6
+    assert fifty[1] <= 30  # the events, search (2 on SQLite), the mails, known deliveries, deliveries, the marks;
+    # SLA: policies, clocks, entries, tickets, timers; automation: its rules; auto-assignment: the lines; savepoints
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

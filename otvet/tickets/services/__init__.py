@@ -5,6 +5,7 @@ from otvet.tickets.services.attachments import attachment_upload
 from otvet.tickets.services.intake import ticket_open
 from otvet.tickets.services.messages import ticket_add_note, ticket_reply
 from otvet.tickets.services.rating import ticket_rate
+from otvet.tickets.services.tags import ticket_tag
 from otvet.tickets.services.workflow import (
     ticket_change_status,
     ticket_reopen,
@@ -24,6 +25,7 @@ __all__ = [
     "ticket_reopen",
     "ticket_reply",
     "ticket_resolve",
+    "ticket_tag",
     "ticket_transfer",
     "ticket_update_fields",
 ]

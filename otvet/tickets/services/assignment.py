@@ -29,7 +29,7 @@ def _agent_ref(agent: Agent | None) -> int | None:
     return agent.pk if agent is not None else None
 
 
-def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: Agent | None) -> Ticket:
+def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: Agent | None, note: str = "") -> Ticket:
     """Make `assignee` (or nobody) responsible; the assignee must be active and have the ticket in scope."""
     require_agent(actor)
     if assignee is not None and (not assignee.is_active or not agent_may_see(assignee, ticket)):
@@ -41,10 +41,13 @@ def ticket_assign(*, ticket: Ticket, actor: Actor, assignee: Agent | None) -> Ti
             return ticket
         changes = {"assignee": [ticket.assignee_id, _agent_ref(assignee)]}
         ticket.assignee = assignee
-        ticket.claimed_at = now if assignee is not None else None
+        # Only an agent who takes the ticket himself has claimed it («Я отвечу»): the «claimed but not answered»
+        # timers count from that, not from an assignment by a supervisor or a rule.
+        taking_it = assignee is not None and actor.agent is not None and actor.agent.pk == assignee.pk
+        ticket.claimed_at = now if taking_it else None
         ticket.updated_at = now
         ticket.save(update_fields=["assignee", "claimed_at", "updated_at"])
-        record_event(ticket, EventKind.ASSIGNED, actor, changes=changes)
+        record_event(ticket, EventKind.ASSIGNED, actor, changes=changes, note=note.strip())
     return ticket
 
 

@@ -213,7 +213,9 @@ def message_timestamps(ticket: Ticket, message: Message) -> list[str]:
     now = message.created_at
     fields = ["last_interaction_at", "updated_at"]
     ticket.last_interaction_at = ticket.updated_at = now
-    if message.kind != MessageKind.REPLY:
+    # Notes, and replies the system writes by itself (an automatic answer out of hours), are nobody's turn:
+    # they answer no one in the sense of first response, SLA or the queue's waiting time.
+    if message.kind != MessageKind.REPLY or message.author_kind == AuthorKind.SYSTEM:
         return fields
     was_awaiting_support = awaiting_support(ticket)
     if message.author_kind == AuthorKind.CUSTOMER:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from otvet.core import clock
 from otvet.core.errors import Conflict
 from otvet.tickets.access import Actor
-from otvet.tickets.choices import EventKind, MessageKind, StatusCategory
+from otvet.tickets.choices import AuthorKind, EventKind, MessageKind, StatusCategory
 from otvet.tickets.models import Attachment, Message, Status, Ticket, TicketEvent
 from otvet.tickets.services.common import (
     apply_status,
@@ -105,7 +105,7 @@ def reply_build(
     kind = EventKind.REPLIED
     if status is not None:
         fields += apply_status(ticket, status, now, changes)
-    elif not actor.is_agent and category == StatusCategory.SOLVED:
+    elif actor.kind == AuthorKind.CUSTOMER and category == StatusCategory.SOLVED:
         fields += apply_status(ticket, default_status(StatusCategory.OPEN), now, changes)
         kind = EventKind.REOPENED
     event = event_build(ticket, kind, actor, message=message, changes=changes)

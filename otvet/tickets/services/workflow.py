@@ -46,8 +46,9 @@ def ticket_change_status(*, ticket: Ticket, actor: Actor, status: Status) -> Tic
     return ticket
 
 
-def ticket_update_fields(*, ticket: Ticket, actor: Actor, **values: Any) -> Ticket:
-    """Change priority, criticality, category, subject or response preference; one event lists every change."""
+def ticket_update_fields(*, ticket: Ticket, actor: Actor, reason: str = "", **values: Any) -> Ticket:
+    """Change priority, criticality, category, subject or response preference; one event lists every change.
+    `reason` says why the priority changed (a rule's words); by default who changed it."""
     allowed = AGENT_FIELDS if (actor.is_agent or actor.is_system) else CUSTOMER_FIELDS
     for name in values:
         if name not in AGENT_FIELDS:
@@ -70,7 +71,8 @@ def ticket_update_fields(*, ticket: Ticket, actor: Actor, **values: Any) -> Tick
             return ticket
         fields = list(changes)
         if "priority" in changes:
-            ticket.priority_reason = f"set by {actor.user}" if actor.user else actor.system_reason
+            who = f"set by {actor.user}" if actor.user else actor.system_reason
+            ticket.priority_reason = (reason or who)[:255]
             fields.append("priority_reason")
         ticket.updated_at = now
         ticket.save(update_fields=[*fields, "updated_at"])

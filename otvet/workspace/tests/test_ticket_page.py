@@ -138,7 +138,7 @@ def grow(world, ticket, count: int) -> None:
 # session, user, agent, ticket, messages, their attachments, their mail, their deliveries, statuses, lines,
 # criticality levels, categories, events, agents, lines for transfer, identities, contacts, other tickets, support
 # notes; sidebar: lines and saved views (counts cached).
-TICKET_PAGE_QUERIES = 21
+TICKET_PAGE_QUERIES = 22  # + the tags
 
 
 def test_the_ticket_page_costs_the_same_queries_for_small_and_large_tickets(login, world, django_assert_num_queries):
