@@ -22,7 +22,7 @@ from otvet.automation.choices import FiringOutcome, RuleKind
 from otvet.automation.conditions import conditions_fields, conditions_hold
 from otvet.automation.facts import TICKET_RELATED, ticket_facts
 from otvet.automation.models import Rule, RuleFiring, Timer
-from otvet.automation.timers import Arm, timers_set
+from otvet.automation.timers import Arm, timers_set_many
 from otvet.automation.triggers import event_triggers
 from otvet.lib.business_time import add_working_time
 from otvet.sla.calendars import calendar_for_ticket
@@ -120,8 +120,9 @@ def timers_arm(tickets: Iterable[Ticket], rules: Sequence[Rule], at: dt.datetime
     if only is not None:
         rules, key = [only], f"rule:{only.pk}"
         managed = key.__eq__
+    wanted: dict[int, list[Arm]] = {}
     for ticket in tickets:
-        wanted = []
+        arms = wanted.setdefault(ticket.pk, [])
         for rule in rules:
             due = timer_due(rule, ticket)
             if due is None:
@@ -129,8 +130,8 @@ def timers_arm(tickets: Iterable[Ticket], rules: Sequence[Rule], at: dt.datetime
             if conditions_fields(rule.conditions) & TIME_DEPENDENT or conditions_hold(
                 rule.conditions, ticket_facts(ticket, at)
             ):
-                wanted.append(Arm(key=f"rule:{rule.pk}", due_at=due[0], episode=due[1]))
-        timers_set(ticket.pk, wanted, managed=managed)
+                arms.append(Arm(key=f"rule:{rule.pk}", due_at=due[0], episode=due[1]))
+    timers_set_many(wanted, managed=managed, prefix="rule:")
 
 
 def _is_rule_key(key: str) -> bool:

@@ -19,9 +19,7 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from otvet.automation.choices import TimerState
-from otvet.automation.models import Timer
-from otvet.automation.timers import Arm
+from otvet.automation.timers import Arm, timers_set_many
 from otvet.lib.business_time import WorkingCalendar
 from otvet.sla.calendars import calendar_for_ticket
 from otvet.sla.choices import ClockEntryKind, SlaTarget
@@ -215,28 +213,12 @@ def _save_many(books: Sequence[ClockBook]) -> int:
 
 
 def sla_timers_set(wanted: dict[int, list[Arm]]) -> None:
-    """timers_set (automation/timers.py) for the SLA timers of many tickets at once, with the same rules: new
-    ones created, changed deadlines re-armed as pending, unchanged ones left alone (a fired one stays fired),
-    others deleted; three statements plus one per re-armed timer."""
-    existing: dict[tuple[int, str], Timer] = {
-        (timer.ticket_id, timer.key): timer
-        for timer in Timer.objects.filter(ticket_id__in=list(wanted), key__startswith="sla:")
-    }
-    wanted_by_key = {(ticket_id, arm.key): arm for ticket_id, arms in wanted.items() for arm in arms}
-    stale = [timer.pk for key, timer in existing.items() if key not in wanted_by_key]
-    if stale:
-        Timer.objects.filter(pk__in=stale).delete()
-    create = []
-    for (ticket_id, key), arm in wanted_by_key.items():
-        timer = existing.get((ticket_id, key))
-        if timer is None:
-            create.append(Timer(ticket_id=ticket_id, key=key, due_at=arm.due_at, episode=arm.episode))
-        elif timer.episode != arm.episode or (timer.state == TimerState.PENDING and timer.due_at != arm.due_at):
-            Timer.objects.filter(pk=timer.pk).update(
-                due_at=arm.due_at, episode=arm.episode, state=TimerState.PENDING, fired_at=None
-            )
-    if create:
-        Timer.objects.bulk_create(create, ignore_conflicts=True)
+    """The SLA timers of many tickets at once (timers_set_many with the "sla:" keys)."""
+    timers_set_many(wanted, managed=_is_sla_key, prefix="sla:")
+
+
+def _is_sla_key(key: str) -> bool:
+    return key.startswith("sla:")
 
 
 def _sla_changes(clock: SlaClock) -> dict[str, list[object]]:
