@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from otvet.automation.choices import RuleKind, TimerAnchor
@@ -138,9 +138,9 @@ def error_place(key: str) -> str:
     last = parts[-1]
     param = "" if last.isdigit() or last in ("all", "any") or len(parts) == 1 else str(PARAM_LABELS.get(last, last))
     if parts[0] == "conditions":
-        place = gettext_now("Condition %(n)s") % {"n": ".".join(numbers)} if numbers else gettext_now("Conditions")
+        place = gettext("Condition %(n)s") % {"n": ".".join(numbers)} if numbers else gettext("Conditions")
     elif parts[0] == "actions":
-        place = gettext_now("Action %(n)s") % {"n": ".".join(numbers)} if numbers else gettext_now("Actions")
+        place = gettext("Action %(n)s") % {"n": ".".join(numbers)} if numbers else gettext("Actions")
     else:
         place = str(PARAM_LABELS.get(parts[0], parts[0]))
     return f"{place}, {param}" if param else place

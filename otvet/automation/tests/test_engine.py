@@ -145,7 +145,7 @@ def test_the_command_fires_what_is_due_at_the_given_moment(world: World) -> None
     assert RuleFiring.objects.filter(rule=rule, ticket=ticket).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_sweeps_fire_each_timer_once(world: World) -> None:
     drain()
     rule = _timer_rule(actions=[{"type": "add_note", "body": "Один раз"}])
