@@ -245,7 +245,7 @@ class Generator:
         for offset in range(0, count, batch):
             rows = Batch(self)
             for index in range(offset, min(offset + batch, count)):
-                rows.ticket(number, first + SPAN * (index + self.rng.random()) / count)
+                rows.ticket(number, first + SPAN * ((index + self.rng.random()) / count))
                 number += 1
             with transaction.atomic():
                 done.tickets += self.tables[Ticket].insert(rows.tickets)

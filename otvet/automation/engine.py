@@ -50,7 +50,9 @@ def tickets_load(ticket_ids: Iterable[int]) -> dict[int, Ticket]:
 
 def rule_fire(rule: Rule, ticket: Ticket, episode: str, at: dt.datetime) -> FiringOutcome | None:
     """Run the rule's actions on the ticket once for `episode`; None when this episode already fired."""
-    with transaction.atomic():
+    # Within the caller's transaction (the sweep's, the event job's) no savepoint of its own is needed: the
+    # firing row and the actions each have theirs, and every failure is caught below.
+    with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
                 firing = RuleFiring.objects.create(
@@ -61,9 +63,10 @@ def rule_fire(rule: Rule, ticket: Ticket, episode: str, at: dt.datetime) -> Firi
         actor = rule_actor(rule)
         try:
             with transaction.atomic():
-                for action in rule.actions:
+                for index, action in enumerate(rule.actions):
                     # Each action locks and re-reads the ticket; later actions see what earlier ones changed.
-                    action_run(action, Ticket.objects.select_related(*TICKET_RELATED).get(pk=ticket.pk), actor, at)
+                    current = ticket if index == 0 else Ticket.objects.select_related(*TICKET_RELATED).get(pk=ticket.pk)
+                    action_run(action, current, actor, at)
         except Exception as error:  # an action failed: report it everywhere an admin looks, then carry on
             logger.exception("rule %s «%s» failed on ticket %s", rule.pk, rule.name, ticket.pk)
             _failure_record(rule, ticket, firing, error, at)
