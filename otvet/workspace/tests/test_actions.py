@@ -35,7 +35,7 @@ def assert_panels(response, *, composer: bool) -> str:
     """An htmx answer: the re-rendered panels, each swapped out of band, never a whole page."""
     body = response.content.decode()
     assert "<html" not in body and "ot-sidebar" not in body
-    panels = [*PANELS, "transfer-form", *(["ticket-composer"] if composer else [])]
+    panels = [*PANELS, "transfer-form", "ticket-sla", *(["ticket-composer"] if composer else [])]
     for panel in panels:
         assert re.search(f'id="{panel}"[^>]*hx-swap-oob="true"', body), panel
     assert body.count('hx-swap-oob="true"') == len(panels)
