@@ -24,6 +24,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# SQLite cannot make empty plan and priority equal in the SLA policies' unique constraint (PostgreSQL does);
+# SlaPolicy.clean() checks it there instead.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +57,8 @@ INSTALLED_APPS = [
     "otvet.portal",
     "otvet.workspace",
     "otvet.demo",
+    "channels",
+    "otvet.live",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +78,15 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "otvet.config.urls"
 ASGI_APPLICATION = "otvet.config.asgi.application"
+
+# Live collaboration (otvet/live, docs/live.md): Redis carries pushes between web and worker processes; without it
+# the in-memory layer reaches its own process only (`otvet serve`), and pages also poll cheaply.
+if env.str("REDIS_URL", default=""):
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [env.str("REDIS_URL")]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 WSGI_APPLICATION = "otvet.config.wsgi.application"
 
 TEMPLATES = [
@@ -204,12 +219,15 @@ LOGGING = {
 OTVET_EVENT_HANDLERS = [
     "otvet.search.services.search_index_events",
     "otvet.connectors.email.outbound.email_events_handler",
+    "otvet.connectors.messages.messenger_events_handler",
     "otvet.connectors.spam_services.spam_learn_from_answers",
     # Before the rules: a rule's conditions then see the SLA state the same events set.
     "otvet.sla.handlers.sla_events_handler",
     "otvet.automation.handlers.automation_events_handler",
     # After the rules: a ticket a rule has just assigned (the after-hours duty agent) is left alone.
     "otvet.automation.assignment.auto_assign_events",
+    # Last: open pages and sidebars hear about the change (otvet/live).
+    "otvet.live.handlers.live_events_handler",
 ]
 
 # What fires a due timer (otvet/automation/timers.py), by the prefix of its key.
@@ -230,7 +248,25 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_") and value
 }
+# Messengers (docs/channels.md). A customer's message continues their latest open ticket of the channel if it
+# moved within MESSENGER_THREAD_DAYS, reopens a solved one within MESSENGER_REOPEN_DAYS, else opens a new one.
+OTVET_MESSENGER_THREAD_DAYS = env.int("MESSENGER_THREAD_DAYS", default=30)
+OTVET_MESSENGER_REOPEN_DAYS = env.int("MESSENGER_REOPEN_DAYS", default=7)
+OTVET_MESSENGER_SEND_ATTEMPTS = env.int("MESSENGER_SEND_ATTEMPTS", default=8)
+# Who sends a queued delivery, by its channel (otvet/connectors/base.py).
+OTVET_CHANNEL_SENDERS: dict[str, str] = {
+    "email": "otvet.connectors.email.send.delivery_send",
+    "telegram": "otvet.connectors.telegram.send.telegram_delivery_send",
+}
+# Telegram: every Bot API call goes to TELEGRAM_API_URL (a local server in tests and demos); deep links to
+# TELEGRAM_LINK_URL/<bot username>?start=<token>, valid for TELEGRAM_LINK_MAX_AGE seconds.
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_LINK_URL = env.str("TELEGRAM_LINK_URL", default="https://t.me").rstrip("/")
+TELEGRAM_LINK_MAX_AGE = env.int("TELEGRAM_LINK_MAX_AGE", default=24 * 3600)
+TELEGRAM_TIMEOUT = env.float("TELEGRAM_TIMEOUT", default=30.0)
 OTVET_SPAM_PURGE_DAYS = env.int("SPAM_PURGE_DAYS", default=30)
 OTVET_SPAM_THRESHOLD = env.float("SPAM_THRESHOLD", default=0.9)
 # Optional SpamAssassin second opinion: spamd://host:783 or unix:///path (otvet/connectors/email/spamd.py).
 OTVET_SPAMD_URL = env.str("SPAMD_URL", default="")
+# Phone (docs/channels.md, "Phone"): the PBX webhook at /hooks/phone/ exists only when its token is set.
+PHONE_WEBHOOK_TOKEN = env.str("PHONE_WEBHOOK_TOKEN", default="")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("preferences/", preferences, name="preferences"),
     path("attachments/<int:attachment_id>/<str:filename>", attachment_download, name="attachment-download"),
     path("", include("otvet.notifications.urls")),  # /desk/notifications/ and /notifications/
+    path("hooks/", include("otvet.connectors.hooks_urls")),  # channel webhooks: /hooks/<channel>/
     path("desk/", include("otvet.workspace.urls")),
     path("", include("otvet.portal.urls")),
 ]

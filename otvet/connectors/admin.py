@@ -141,3 +141,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+from otvet.connectors.phone import admin as phone_admin  # noqa: E402,F401  registers the call log
+from otvet.connectors.telegram import admin as telegram_admin  # noqa: E402,F401  registers bots and updates

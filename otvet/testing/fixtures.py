@@ -108,3 +108,12 @@ def _isolated_cache(settings) -> None:
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings) -> None:
+    """Each test starts in the installation's language: a request in the test client activates the user's saved
+    language in the test's own thread, which would otherwise carry over to the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.urls import path
 
 from otvet.workspace.views import actions, automation, customers, lists, mail, messages, saved_views, sla, ticket
+from otvet.workspace.views.calls import call_new
+from otvet.workspace.views.contact_merge import contact_merge_view
 
 urlpatterns = [
     path("", lists.queue_list, name="workspace-home"),
     path("queues/<slug:key>/", lists.queue_list, name="workspace-queue"),
     path("tickets/", lists.ticket_list, name="workspace-tickets"),
+    path("calls/new/", call_new, name="workspace-call-new"),
+    path("contacts/<int:pk>/merge/", contact_merge_view, name="workspace-contact-merge"),
     path("counts/", lists.nav_counts, name="workspace-counts"),
     path("views/", saved_views.view_save, name="workspace-views"),
     path("views/<int:view_id>/delete/", saved_views.view_delete, name="workspace-view-delete"),

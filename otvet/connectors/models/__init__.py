@@ -1,9 +1,21 @@
 """The channel layer's models, one file per concept."""
 
+from otvet.connectors.models.call import CallRecord
 from otvet.connectors.models.delivery import Delivery
 from otvet.connectors.models.inbound import InboundEmail
 from otvet.connectors.models.mailbox import Mailbox
+from otvet.connectors.models.message import InboundMessage
 from otvet.connectors.models.spam import SpamModel
+from otvet.connectors.models.telegram import TelegramBot
 from otvet.connectors.models.template import EmailTemplate
 
-__all__ = ["Delivery", "EmailTemplate", "InboundEmail", "Mailbox", "SpamModel"]
+__all__ = [
+    "CallRecord",
+    "Delivery",
+    "EmailTemplate",
+    "InboundEmail",
+    "InboundMessage",
+    "Mailbox",
+    "SpamModel",
+    "TelegramBot",
+]

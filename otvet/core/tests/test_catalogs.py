@@ -30,6 +30,7 @@ def test_every_string_is_translated_and_none_is_fuzzy(language):
 def test_the_compiled_catalog_matches_its_source(language):
     source = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     compiled = gettext.GNUTranslations((LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb"))
+
     def compiled_text(entry: polib.POEntry) -> str:
         return compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else compiled.gettext(entry.msgid)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,12 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The constraint treats empty plan and priority as equal on PostgreSQL; SQLite cannot, so say it here.
+        twins = SlaPolicy.objects.filter(plan=self.plan, priority=self.priority).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(_("Another policy already covers this plan and priority."))
 
     def minutes_for(self, target: str) -> int | None:
         """The target's length in minutes, or None when this policy does not set it."""

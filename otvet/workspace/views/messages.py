@@ -13,6 +13,7 @@ from otvet.core.errors import ServiceError
 from otvet.tickets.access import Actor, ticket_get_for_user
 from otvet.tickets.models import Attachment, Ticket
 from otvet.tickets.services import ticket_add_note, ticket_reply, ticket_resolve
+from otvet.tickets.services.collision import Change, since_parse, ticket_changes_since
 from otvet.tickets.uploads import uploads_from_request
 from otvet.workspace.forms import ComposeForm
 from otvet.workspace.views.common import add_service_error, desk_view, ticket_response
@@ -57,6 +58,18 @@ def _compose(request: HttpRequest, actor: Actor, number: int, mode: str, write: 
     if request.POST.get("mode", mode) != mode:  # never let a note leave as a reply because of a wrong button
         form.add_error(None, _("Choose “Public reply” or “Internal note” again, then send."))
     if form.is_valid() and not upload_error:
+        if collisions := _collisions(request, actor, ticket, mode):  # held, nothing written: the agent decides
+            return ticket_response(
+                request,
+                actor,
+                number,
+                status=409,
+                include_composer=True,
+                compose_form=form,
+                kept=kept,
+                mode=mode,
+                collisions=collisions,
+            )
         try:
             write(ticket, form.cleaned_data, kept)
         except ServiceError as error:
@@ -75,3 +88,10 @@ def _compose(request: HttpRequest, actor: Actor, number: int, mode: str, write: 
         upload_error=upload_error,
         mode=mode,
     )
+
+
+def _collisions(request: HttpRequest, actor: Actor, ticket: Ticket, mode: str) -> list[Change]:
+    """What changed since the composer opened (docs/live.md); notes never collide, "Send anyway" skips the check."""
+    if mode != "reply" or request.POST.get("collision") == "override":
+        return []
+    return ticket_changes_since(ticket=ticket, since=since_parse(request.POST.get("since")), exclude_actor=actor)

@@ -1,0 +1,54 @@
+"""A WebSocket test client over asgiref's ApplicationCommunicator.
+
+channels ships one (channels.testing.WebsocketCommunicator), but importing channels.testing imports daphne, a
+server we do not use (uvicorn serves Otvet); this is the same small protocol, without that import.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+from asgiref.testing import ApplicationCommunicator
+
+
+def _no_op() -> None:
+    """The test's database connection must survive the consumer's close_old_connections (as channels does)."""
+
+
+class WebsocketCommunicator(ApplicationCommunicator):
+    """Connect, send and receive JSON frames, disconnect: what a browser's WebSocket does, in-process."""
+
+    def __init__(self, application: Any, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        scope = {"type": "websocket", "path": path, "query_string": b"", "headers": headers or [], "subprotocols": []}
+        super().__init__(application, scope)
+
+    async def send_input(self, message: dict[str, Any]) -> None:
+        with mock.patch("channels.db.close_old_connections", _no_op):
+            await super().send_input(message)
+
+    async def receive_output(self, timeout: float = 1) -> Any:
+        with mock.patch("channels.db.close_old_connections", _no_op):
+            return await super().receive_output(timeout)
+
+    async def connect(self, timeout: float = 1) -> tuple[bool, Any]:
+        """(True, subprotocol) when accepted, (False, close code) when refused."""
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        assert response["type"] == "websocket.accept", response
+        return True, response.get("subprotocol")
+
+    async def send_json_to(self, data: Any) -> None:
+        await self.send_input({"type": "websocket.receive", "text": json.dumps(data)})
+
+    async def receive_json_from(self, timeout: float = 1) -> Any:
+        response = await self.receive_output(timeout)
+        assert response["type"] == "websocket.send" and "text" in response, response
+        return json.loads(response["text"])
+
+    async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
