@@ -116,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "otvet.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -257,6 +257,8 @@ OTVET_MESSENGER_SEND_ATTEMPTS = env.int("MESSENGER_SEND_ATTEMPTS", default=8)
 OTVET_CHANNEL_SENDERS: dict[str, str] = {
     "email": "otvet.connectors.email.send.delivery_send",
     "telegram": "otvet.connectors.telegram.send.telegram_delivery_send",
+    "vk": "otvet.connectors.vk.send.vk_delivery_send",
+    "viber": "otvet.connectors.viber.send.viber_delivery_send",
 }
 # Telegram: every Bot API call goes to TELEGRAM_API_URL (a local server in tests and demos); deep links to
 # TELEGRAM_LINK_URL/<bot username>?start=<token>, valid for TELEGRAM_LINK_MAX_AGE seconds.
@@ -264,6 +266,16 @@ TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org
 TELEGRAM_LINK_URL = env.str("TELEGRAM_LINK_URL", default="https://t.me").rstrip("/")
 TELEGRAM_LINK_MAX_AGE = env.int("TELEGRAM_LINK_MAX_AGE", default=24 * 3600)
 TELEGRAM_TIMEOUT = env.float("TELEGRAM_TIMEOUT", default=30.0)
+# VK communities (Callback API in, messages.send out) and Viber bots (disabled unless VIBER_ENABLED): every call
+# goes to VK_API_URL / VIBER_API_URL. Files of our replies reach them as signed links at SITE_URL, valid for
+# FILE_LINK_MAX_AGE seconds.
+VK_API_URL = env.str("VK_API_URL", default="https://api.vk.com/method").rstrip("/")
+VK_API_VERSION = env.str("VK_API_VERSION", default="5.199")
+VK_TIMEOUT = env.float("VK_TIMEOUT", default=30.0)
+VIBER_ENABLED = env.bool("VIBER_ENABLED", default=False)
+VIBER_API_URL = env.str("VIBER_API_URL", default="https://chatapi.viber.com/pa").rstrip("/")
+VIBER_TIMEOUT = env.float("VIBER_TIMEOUT", default=30.0)
+OTVET_FILE_LINK_MAX_AGE = env.int("FILE_LINK_MAX_AGE", default=30 * 24 * 3600)
 OTVET_SPAM_PURGE_DAYS = env.int("SPAM_PURGE_DAYS", default=30)
 OTVET_SPAM_THRESHOLD = env.float("SPAM_THRESHOLD", default=0.9)
 # Optional SpamAssassin second opinion: spamd://host:783 or unix:///path (otvet/connectors/email/spamd.py).

@@ -89,14 +89,18 @@ def _entry(event: TicketEvent, names: Names) -> Entry:
             continue
         old, new = (_value(name, value, names) for value in pair)
         details.append(f"{labels[name]}: {old} → {new}" if pair[0] is not None else f"{labels[name]}: {new}")
-    shows_note = event.kind in (
-        EventKind.ASSIGNED,
-        EventKind.TRANSFERRED,
-        EventKind.NOTIFIED,
-        EventKind.SLA_WARNING,
-        EventKind.SLA_BREACHED,
-        EventKind.AUTOMATION_FAILED,
-    )
+    shows_note = (
+        event.kind
+        in (
+            EventKind.ASSIGNED,
+            EventKind.TRANSFERRED,
+            EventKind.NOTIFIED,
+            EventKind.SLA_WARNING,
+            EventKind.SLA_BREACHED,
+            EventKind.AUTOMATION_FAILED,
+        )
+        or "requester" in changes
+    )  # a merge of contacts: the note names both
     note = event.note if shows_note and not (event.rule is not None and event.note == event.rule.name) else ""
     return Entry(
         at=event.created_at, actor=actor, text=text, icon=ICONS.get(event.kind, "dot"), details=details, note=note
