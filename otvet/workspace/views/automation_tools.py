@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from otvet.accounts.models import Agent
 from otvet.automation.actions import ACTION_LABELS, AUDIENCES
 from otvet.automation.choices import RuleKind
-from otvet.automation.conditions import FIELDS, ID, LIST, NUMBER, OPERATORS, TEXT, UNARY
+from otvet.automation.conditions import FIELDS, ID, LIST, NUMBER, OP_LABELS, OPERATORS, TEXT, UNARY
 from otvet.automation.dry_run import DryRun
 from otvet.automation.models import Rule
 from otvet.automation.triggers import TRIGGERS
@@ -25,24 +25,6 @@ from otvet.workspace.pages import category_paths
 
 Options = list[tuple[Any, Any]]
 
-OPERATOR_LABELS: dict[str, Any] = {
-    "eq": gettext_lazy("is"),
-    "ne": gettext_lazy("is not"),
-    "in": gettext_lazy("is one of"),
-    "not_in": gettext_lazy("is none of"),
-    "gt": ">",
-    "gte": "≥",
-    "lt": "<",
-    "lte": "≤",
-    "contains": gettext_lazy("contains"),
-    "not_contains": gettext_lazy("does not contain"),
-    "contains_any": gettext_lazy("contains any of"),
-    "has_word": gettext_lazy("has the word"),
-    "is_empty": gettext_lazy("is empty"),
-    "is_set": gettext_lazy("is set"),
-    "is_true": gettext_lazy("yes"),
-    "is_false": gettext_lazy("no"),
-}
 LIST_OPERATORS = ("in", "not_in", "contains_any", "has_word")
 AUDIENCE_LABELS: dict[str, Any] = {
     "agent": gettext_lazy("a chosen agent"),
@@ -188,12 +170,12 @@ def conditions_text(node: Mapping[str, Any], labels: Labels, *, nested: bool = F
     label = FIELDS[field][1] if field in FIELDS else field
     op = str(node.get("op", ""))
     if op in UNARY:
-        return f"{label}: {OPERATOR_LABELS.get(op, op)}" if op in ("is_true", "is_false") else f"{label} {_op(op)}"
+        return f"{label}: {OP_LABELS.get(op, op)}" if op in ("is_true", "is_false") else f"{label} {_op(op)}"
     return f"{label} {_op(op)} {_values(field, node.get('value'), labels)}"
 
 
 def _op(op: str) -> str:
-    return str(OPERATOR_LABELS.get(op, op))
+    return str(OP_LABELS.get(op, op))
 
 
 def _values(field: str, value: Any, labels: Labels) -> str:
@@ -289,7 +271,7 @@ def builder_config() -> dict[str, Any]:
                 {"name": name, "label": label, "type": kind, "options": options.get(name)}
                 for name, (kind, label) in FIELDS.items()
             ],
-            "operators": {kind: [(op, OPERATOR_LABELS[op]) for op in ops] for kind, ops in OPERATORS.items()},
+            "operators": {kind: [(op, OP_LABELS[op]) for op in ops] for kind, ops in OPERATORS.items()},
             "unary": sorted(UNARY),
             "listOps": list(LIST_OPERATORS),
             "numeric": [NUMBER, ID],
