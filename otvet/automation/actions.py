@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, Any] = {
     "add_note": gettext_lazy("Add an internal note"),
     "notify": gettext_lazy("Notify"),
     "reply": gettext_lazy("Send a reply to the customer"),
+    "canned_reply": gettext_lazy("Send a canned response"),
 }
 AUDIENCES = ("agent", "assignee", "line", "supervisors", "customer")
 
@@ -97,7 +98,21 @@ def _clean_one(raw: Any, path: str) -> dict[str, Any]:
     elif kind == "reply":
         cleaned["body"] = _text(raw, "body", path)
         cleaned["body_en"] = _text(raw, "body_en", path, required=False)
+    elif kind == "canned_reply":
+        cleaned["canned"] = _canned(raw, path)
     return cleaned
+
+
+def _canned(raw: dict[str, Any], path: str) -> int:
+    """A shared, active canned response of the platform: personal ones belong to one agent, not to rules."""
+    from otvet.canned.models import CannedResponse
+
+    value = raw.get("canned")
+    value = int(value) if isinstance(value, str) and value.isdigit() else value
+    shared = CannedResponse.objects.filter(owner__isnull=True, partner__isnull=True, is_active=True)
+    if not isinstance(value, int) or isinstance(value, bool) or not shared.filter(pk=value).exists():
+        raise InvalidInput.field(f"{path}.canned", _("Choose an active shared canned response."))
+    return value
 
 
 def _flag(value: Any) -> bool:
@@ -189,6 +204,16 @@ def _reply(action: dict[str, Any], ticket: Ticket, actor: Actor, at: dt.datetime
     ticket_reply(ticket=ticket, actor=actor, body=reply_text(action, ticket, at))
 
 
+def _canned_reply(action: dict[str, Any], ticket: Ticket, actor: Actor, at: dt.datetime) -> None:
+    from otvet.canned.models import CannedResponse
+    from otvet.canned.services import canned_use
+
+    canned = CannedResponse.objects.filter(pk=action["canned"], owner__isnull=True, is_active=True).first()
+    if canned is None:  # deleted or switched off since the rule was saved: the firing fails and says why
+        raise InvalidInput.field("canned", _("The canned response was deleted or switched off."))
+    ticket_reply(ticket=ticket, actor=actor, body=canned_use(canned=canned, ticket=ticket, actor=actor, at=at))
+
+
 RUNNERS: dict[str, Callable[[dict[str, Any], Ticket, Actor, dt.datetime], None]] = {
     "set_status": _set_status,
     "set_priority": _set_priority,
@@ -200,4 +225,5 @@ RUNNERS: dict[str, Callable[[dict[str, Any], Ticket, Actor, dt.datetime], None]]
     "add_note": _add_note,
     "notify": _notify,
     "reply": _reply,
+    "canned_reply": _canned_reply,
 }

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "otvet.sla",
     "otvet.automation",
     "otvet.notifications",
+    "otvet.canned",
     "otvet.connectors",
     "anymail",
     "otvet.search",
@@ -259,6 +260,7 @@ OTVET_CHANNEL_SENDERS: dict[str, str] = {
     "telegram": "otvet.connectors.telegram.send.telegram_delivery_send",
     "vk": "otvet.connectors.vk.send.vk_delivery_send",
     "viber": "otvet.connectors.viber.send.viber_delivery_send",
+    "webchat": "otvet.connectors.webchat.process.webchat_delivery_send",
 }
 # Telegram: every Bot API call goes to TELEGRAM_API_URL (a local server in tests and demos); deep links to
 # TELEGRAM_LINK_URL/<bot username>?start=<token>, valid for TELEGRAM_LINK_MAX_AGE seconds.
@@ -282,3 +284,12 @@ OTVET_SPAM_THRESHOLD = env.float("SPAM_THRESHOLD", default=0.9)
 OTVET_SPAMD_URL = env.str("SPAMD_URL", default="")
 # Phone (docs/channels.md, "Phone"): the PBX webhook at /hooks/phone/ exists only when its token is set.
 PHONE_WEBHOOK_TOKEN = env.str("PHONE_WEBHOOK_TOKEN", default="")
+# Web chat (docs/channels.md, "Web chat"): a visitor counts as online for WEBCHAT_ONLINE_SECONDS after their
+# socket's last heartbeat; a reply to an offline visitor waits (queued) until they return, checked again every
+# WEBCHAT_OFFLINE_RECHECK_SECONDS. Uploaded files must be sent within WEBCHAT_UPLOAD_MAX_AGE seconds.
+WEBCHAT_MAX_CHARS = env.int("WEBCHAT_MAX_CHARS", default=5000)
+WEBCHAT_HISTORY_MESSAGES = env.int("WEBCHAT_HISTORY_MESSAGES", default=200)
+WEBCHAT_ONLINE_SECONDS = env.int("WEBCHAT_ONLINE_SECONDS", default=60)
+WEBCHAT_OFFLINE_RECHECK_SECONDS = env.int("WEBCHAT_OFFLINE_RECHECK_SECONDS", default=24 * 3600)
+WEBCHAT_UPLOAD_MAX_AGE = env.int("WEBCHAT_UPLOAD_MAX_AGE", default=24 * 3600)
+WEBCHAT_FILE_LINK_SECONDS = env.int("WEBCHAT_FILE_LINK_SECONDS", default=30 * 24 * 3600)

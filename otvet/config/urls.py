@@ -19,6 +19,8 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/<str:filename>", attachment_download, name="attachment-download"),
     path("", include("otvet.notifications.urls")),  # /desk/notifications/ and /notifications/
     path("hooks/", include("otvet.connectors.hooks_urls")),  # channel webhooks: /hooks/<channel>/
+    path("chat/", include("otvet.connectors.webchat.urls")),  # the web chat widget: embed script, frame, uploads
+    path("desk/canned/", include("otvet.canned.urls")),  # canned responses and the composer's picker
     path("desk/", include("otvet.workspace.urls")),
     path("", include("otvet.portal.urls")),
 ]

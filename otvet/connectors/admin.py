@@ -145,3 +145,6 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 from otvet.connectors.phone import admin as phone_admin  # noqa: E402,F401  registers the call log
 from otvet.connectors.telegram import admin as telegram_admin  # noqa: E402,F401  registers bots and updates
+from otvet.connectors.viber import admin as viber_admin  # noqa: E402,F401  registers Viber bots
+from otvet.connectors.vk import admin as vk_admin  # noqa: E402,F401  registers VK communities
+from otvet.connectors.webchat import admin as webchat_admin  # noqa: E402,F401  registers chat widgets

@@ -1,21 +1,24 @@
 """The messenger foundation: raw-first storage of updates, their processing, replies queued and sent with retries.
 
-Each messenger (telegram/, later vk/, viber/) brings a router (a stored update into a Route: a message to ingest,
+Each messenger (telegram/, vk/, viber/) brings a router (a stored update into a Route: a message to ingest,
 an action, or a reason to ignore it) and a Transport; the rest is written once, here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from otvet.connectors.base import Transport, TransportError
 from otvet.connectors.choices import DeliveryPurpose, DeliveryState, InboundState
@@ -28,12 +31,29 @@ from otvet.tickets.models import Message, Ticket, TicketEvent
 logger = logging.getLogger(__name__)
 
 # The router of each messenger: a stored update (not locked) into a Route; no writes, no network.
-ROUTERS: dict[str, str] = {"telegram": "otvet.connectors.telegram.process.telegram_update_route"}
+ROUTERS: dict[str, str] = {
+    "telegram": "otvet.connectors.telegram.process.telegram_update_route",
+    "vk": "otvet.connectors.vk.process.vk_event_route",
+    "viber": "otvet.connectors.viber.process.viber_callback_route",
+    "webchat": "otvet.connectors.webchat.process.webchat_update_route",
+}
 REPLY_EVENTS = (EventKind.CREATED, EventKind.REPLIED, EventKind.RESOLVED, EventKind.REOPENED)
 STALL_AFTER = dt.timedelta(minutes=2)
 LEASE = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 5
+
+
+def stored_object(row: InboundMessage) -> dict[str, Any] | None:
+    """The stored body as a JSON object; None when it is not one (stored anyway, then ignored)."""
+    try:
+        value = json.loads(row.raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+NOT_AN_OBJECT = gettext_lazy("The stored body is not a JSON object.")
 
 
 @dataclass

@@ -20,11 +20,12 @@ class PooledRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        base: Any = self  # Django's client keeps its pools and Redis class in attributes its stubs do not name
+        index = base._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            pool = self._get_connection_pool(write)
-            client = self._clients.setdefault(index, self._client(connection_pool=pool))
+            pool = base._get_connection_pool(write)
+            client = self._clients.setdefault(index, base._client(connection_pool=pool))
         return client
 
 

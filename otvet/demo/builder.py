@@ -16,6 +16,7 @@ from django.db import transaction
 
 from otvet.accounts.models import Agent
 from otvet.automation.presets import presets_load
+from otvet.canned.demo import canned_demo_load
 from otvet.connectors.telegram.setup import telegram_demo_bot
 from otvet.core import clock
 from otvet.demo import texts, texts_en, texts_ru
@@ -102,6 +103,7 @@ def build_demo(*, tickets: int, seed: int) -> DemoResult:
         # so that a request out of hours gets a responsible agent (seed 001).
         presets_load(activate=True, arm=False)
         duty_roster(cast)
+        canned_demo_load()  # shared typical answers in categories, Russian and English (docs/canned.md)
         telegram_demo_bot()  # token demo-token, webhook secret demo-secret (docs/channels.md)
     result.logins = cast.logins
     result.seconds = time.monotonic() - started

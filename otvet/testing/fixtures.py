@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,34 @@ def _default_language(settings) -> None:
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# The reference data the migrations load, as pytest-django serialized it when it created the test database.
+_SERIALIZED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents(django_db_setup: None) -> None:
+    """Keep the serialized test database of each alias, read where the database was set up."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED[alias] = contents
+
+
+@pytest.fixture(autouse=True)
+def _serialized_contents_here() -> None:
+    """Give the connection of this test's context the serialized contents (serialized rollback restores from it).
+
+    Django's connections are per context: in the browser session Playwright's event loop runs from the first
+    test on, so later tests get connection objects of their own that lack what was serialized at setup, and a
+    transactional test after another would start with the reference data (statuses, plans, ...) flushed.
+    """
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED.items():
+        connection: Any = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents

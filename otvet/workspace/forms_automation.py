@@ -32,6 +32,7 @@ PARAM_LABELS: dict[str, Any] = {
     "body": _("text"),
     "body_en": _("text in English"),
     "audience": _("whom"),
+    "canned": _("canned response"),
     "text": _("text"),
     "email": _("also by email"),
 }

@@ -8,9 +8,14 @@ from otvet.connectors.models.message import InboundMessage
 from otvet.connectors.models.spam import SpamModel
 from otvet.connectors.models.telegram import TelegramBot
 from otvet.connectors.models.template import EmailTemplate
+from otvet.connectors.models.viber import ViberBot
+from otvet.connectors.models.vk import VkCommunity
+from otvet.connectors.models.webchat import ChatVisitor, ChatWidget
 
 __all__ = [
     "CallRecord",
+    "ChatVisitor",
+    "ChatWidget",
     "Delivery",
     "EmailTemplate",
     "InboundEmail",
@@ -18,4 +23,6 @@ __all__ = [
     "Mailbox",
     "SpamModel",
     "TelegramBot",
+    "ViberBot",
+    "VkCommunity",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +9,7 @@ from dataclasses import replace
 from django.utils.translation import gettext as _
 
 from otvet.connectors.base import TransportError
-from otvet.connectors.messages import Route
+from otvet.connectors.messages import NOT_AN_OBJECT, Route, stored_object
 from otvet.connectors.models import InboundMessage, TelegramBot
 from otvet.connectors.telegram.api import BotApi
 from otvet.connectors.telegram.link import link_token_contact, telegram_identity_link
@@ -24,12 +23,9 @@ def telegram_update_route(row: InboundMessage) -> Route:
     bot = TelegramBot.objects.select_related("line").filter(pk=row.account).first()
     if bot is None:
         return Route(ignore=_("The bot that received this update no longer exists."))
-    try:
-        update = json.loads(row.raw)
-    except ValueError:
-        return Route(ignore=_("The update is not JSON."))
-    if not isinstance(update, dict):
-        return Route(ignore=_("The update is not a JSON object."))
+    update = stored_object(row)
+    if update is None:
+        return Route(ignore=str(NOT_AN_OBJECT))
     api = BotApi(bot.token)
     parsed = parse_update(update, account=row.account, download=api.download)
     if isinstance(parsed, str):

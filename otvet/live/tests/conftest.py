@@ -49,11 +49,12 @@ class AsgiServer:
 
 
 @pytest.fixture
-def asgi_live_server(transactional_db: None) -> Iterator[AsgiServer]:
+def asgi_live_server(django_db_serialized_rollback: None, transactional_db: None) -> Iterator[AsgiServer]:
     """Uvicorn in a thread serving the real ASGI application (HTTP and WebSockets) plus static files.
 
     Django's live_server speaks WSGI only, so it cannot carry a WebSocket; this one runs the same routing as
     `otvet serve` in this process, so the in-memory channel layer and the test database are shared with the test.
+    Transactional, with the reference data of the migrations restored for the next test (serialized rollback).
     """
     from otvet.config import asgi
 

@@ -55,6 +55,7 @@ ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     "add_note": ("body",),
     "notify": ("audience", "agent", "text", "email"),
     "reply": ("body", "body_en"),
+    "canned_reply": ("canned",),
 }
 MODES = (AssignmentMode.ROUND_ROBIN, AssignmentMode.LEAST_OPEN)
 SNIPPET = 80
@@ -86,6 +87,7 @@ def value_labels(rules: Iterable[Rule]) -> Labels:
     """Names for the codes and ids that `rules` mention: small vocabularies whole, agents and companies by id."""
     agent_ids: set[int] = set()
     company_ids: set[int] = set()
+    canned_ids: set[int] = set()
     for rule in rules:
         for field, value in _leaf_values(rule.conditions):
             target = agent_ids if field == "assignee" else company_ids if field == "company" else None
@@ -94,6 +96,8 @@ def value_labels(rules: Iterable[Rule]) -> Labels:
         for action in rule.actions or []:
             if isinstance(action.get("agent"), int):
                 agent_ids.add(action["agent"])
+            if isinstance(action.get("canned"), int):
+                canned_ids.add(action["canned"])
     labels: Labels = {
         "status": {s.code: s.name for s in Status.objects.all()},
         "line": {line.code: line.name for line in Line.objects.all()},
@@ -105,7 +109,22 @@ def value_labels(rules: Iterable[Rule]) -> Labels:
     }
     labels.update(_choice_labels())
     labels["assignee"] = labels["agent"]
+    labels["canned"] = _canned_titles(canned_ids) if canned_ids else {}
     return labels
+
+
+def _canned_titles(ids: set[int]) -> dict[str, str]:
+    from otvet.canned.models import CannedResponse
+
+    return {str(pk): title for pk, title in CannedResponse.objects.filter(pk__in=ids).values_list("pk", "title")}
+
+
+def _shared_canned() -> Options:
+    """The platform's active shared canned responses: the only ones a rule may send (docs/canned.md)."""
+    from otvet.canned.models import CannedResponse
+
+    shared = CannedResponse.objects.filter(owner__isnull=True, partner__isnull=True, is_active=True)
+    return [(pk, f"{title} (/{shortcut})") for pk, title, shortcut in shared.values_list("pk", "title", "shortcut")]
 
 
 def _choice_labels() -> Labels:
@@ -209,6 +228,8 @@ def _action_text(action: Mapping[str, Any], labels: Labels) -> str:
         detail = f"«{action.get('tag', '')}»"
     elif kind in ("add_note", "reply"):
         detail = _snippet(action.get("body"))
+    elif kind == "canned_reply":
+        detail = labels.get("canned", {}).get(str(action.get("canned")), f"#{action.get('canned')}")
     elif kind == "notify":
         audience = str(action.get("audience", ""))
         detail = labels["audience"].get(audience, audience)
@@ -231,7 +252,7 @@ def _snippet(text: Any) -> str:
 
 def builder_config() -> dict[str, Any]:
     """What the condition and action builder offers: fields with their operators and values, actions with their
-    parameters; six small queries."""
+    parameters; seven small queries."""
     agents: Options = [(a.pk, str(a)) for a in Agent.objects.filter(is_active=True).select_related("user")]
     statuses: Options = [(s.code, s.name) for s in Status.objects.filter(is_active=True)]
     options: dict[str, Options] = {
@@ -262,9 +283,10 @@ def builder_config() -> dict[str, Any]:
         "audience": {"kind": "select", "options": list(AUDIENCE_LABELS.items())},
         "text": {"kind": "textarea"},
         "email": {"kind": "checkbox", "default": True},
+        "canned": {"kind": "select", "options": _shared_canned(), "number": True, "label": _("canned response")},
     }
     for name, spec in params.items():
-        spec["label"] = PARAM_LABELS[name]
+        spec.setdefault("label", PARAM_LABELS.get(name, name))
     return _plain(
         {
             "fields": [

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from otvet.connectors.models import TelegramBot
+from otvet.testing.apiserver import QuietHandler, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "123456:TEST-token"
@@ -78,21 +78,16 @@ class BotApiServer:
 
 
 def _handler(server: BotApiServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             # /file/bot<token>/files/<file_id>
             parts = self.path.split("/", 3)
             content = server.files.get(self.path.rsplit("/", 1)[-1]) if parts[2] == f"bot{TOKEN}" else None
-            self.send_response(200 if content is not None else 404)
-            self.end_headers()
-            self.wfile.write(content or b"")
+            self.reply_file(content)
 
         def do_POST(self) -> None:
             _empty, bot, method = self.path.split("/", 2)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.body()
             call = Call(method=method, params={})
             kind = self.headers.get("Content-Type", "")
             if kind.startswith("multipart/form-data"):
@@ -108,12 +103,7 @@ def _handler(server: BotApiServer) -> type[BaseHTTPRequestHandler]:
                 call.params = json.loads(body)
             server.calls.append(call)
             status, answer = server.answer(bot.removeprefix("bot"), method, call)
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply_json(status, answer)
 
     return Handler
 
@@ -122,14 +112,10 @@ def _handler(server: BotApiServer) -> type[BaseHTTPRequestHandler]:
 def bot_api(settings: Any) -> Iterator[BotApiServer]:
     """The Bot API on 127.0.0.1 at a free port, configured as TELEGRAM_API_URL."""
     api = BotApiServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
-    api.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    settings.TELEGRAM_API_URL = api.url
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield api
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_handler(api)) as url:
+        api.url = url
+        settings.TELEGRAM_API_URL = api.url
+        yield api
 
 
 @pytest.fixture
