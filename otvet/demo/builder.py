@@ -18,6 +18,7 @@ from otvet.accounts.models import Agent
 from otvet.automation.presets import presets_load
 from otvet.canned.demo import canned_demo_load
 from otvet.connectors.telegram.setup import telegram_demo_bot
+from otvet.connectors.webchat.visitors import webchat_demo_widget
 from otvet.core import clock
 from otvet.demo import texts, texts_en, texts_ru
 from otvet.demo.habits import SUPPORT_TZ
@@ -105,6 +106,7 @@ def build_demo(*, tickets: int, seed: int) -> DemoResult:
         duty_roster(cast)
         canned_demo_load()  # shared typical answers in categories, Russian and English (docs/canned.md)
         telegram_demo_bot()  # token demo-token, webhook secret demo-secret (docs/channels.md)
+        webchat_demo_widget()  # try it at /chat/<key>/preview/ (the admin shows the link and the snippet)
     result.logins = cast.logins
     result.seconds = time.monotonic() - started
     return result

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from otvet.connectors.models import TelegramBot
+from otvet.connectors.telegram.api import BotApi
 from otvet.core import clock
 
 DEMO_TOKEN = "demo-token"
@@ -24,3 +27,18 @@ def telegram_demo_bot() -> TelegramBot:
     return telegram_bot_configure(
         name="Otvet demo", token=DEMO_TOKEN, webhook_secret=DEMO_SECRET, username=DEMO_USERNAME
     )
+
+
+def telegram_webhook_register(bot: TelegramBot, *, site_url: str) -> str:
+    """Ask Telegram to deliver the bot's updates to our hook (setWebhook with its secret) and learn the bot's
+    username (getMe) for the portal's deep links; the hook's address is returned."""
+    api = BotApi(bot.token)
+    me = api.call("getMe")
+    hook = f"{site_url.rstrip('/')}{reverse('hooks-telegram')}"
+    api.call(
+        "setWebhook",
+        {"url": hook, "secret_token": bot.webhook_secret, "allowed_updates": ["message", "edited_message"]},
+    )
+    username = str((me or {}).get("username") or "") if isinstance(me, dict) else ""
+    TelegramBot.objects.filter(pk=bot.pk).update(username=username or bot.username, polling=False)
+    return hook

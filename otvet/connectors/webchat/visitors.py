@@ -164,3 +164,17 @@ def file_token_check(token: str, visitor_pk: int | None = None) -> int | None:
     if visitor_pk is not None and owner != str(visitor_pk):
         return None
     return int(attachment) if attachment.isdigit() else None
+
+
+def webchat_demo_widget() -> ChatWidget:
+    """`otvet demo`'s chat widget: allowed on the demo's own address, so its preview page works at once."""
+    origins = sorted({settings.SITE_URL.rstrip("/"), "http://127.0.0.1:8000", "http://localhost:8000"})
+    widget, _created = ChatWidget.objects.get_or_create(
+        name="Демо-сайт",
+        defaults={
+            "allowed_origins": origins,
+            "greeting_ru": "Здравствуйте! Чем можем помочь?",
+            "greeting_en": "Hello! How can we help?",
+        },
+    )
+    return widget

@@ -126,3 +126,14 @@ def test_the_same_seed_tells_the_same_stories(demo_output) -> None:
     run_demo()  # a second run without --if-empty reuses the organisation and adds tickets
     subjects = list(Ticket.objects.order_by("number").values_list("subject", flat=True))
     assert subjects[:TICKETS] == subjects[TICKETS:]
+
+
+def test_the_demo_switches_the_automation_on_and_sets_up_the_channels(demo_output, client) -> None:
+    from otvet.automation.models import Rule
+    from otvet.connectors.models import ChatWidget, TelegramBot
+
+    assert Rule.objects.filter(is_active=True, preset__gt="").count() >= 13
+    bot = TelegramBot.objects.get()
+    assert (bot.token, bot.webhook_secret) == ("demo-token", "demo-secret")
+    widget = ChatWidget.objects.get()
+    assert client.get(f"/chat/{widget.key}/preview/").status_code == 200

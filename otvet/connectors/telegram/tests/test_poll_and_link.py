@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from otvet.connectors.choices import InboundState
 from otvet.connectors.models import InboundMessage, TelegramBot
@@ -97,3 +97,23 @@ def test_the_demo_bot_has_the_documented_token_and_secret(db) -> None:
     telegram_demo_bot()  # running the demo again changes nothing
     bot = TelegramBot.objects.get()
     assert (bot.token, bot.webhook_secret, bot.is_active) == ("demo-token", "demo-secret", True)
+
+
+def test_registering_the_webhook_sends_our_hook_and_secret_and_learns_the_username(bot, bot_api) -> None:
+    bot.polling = True
+    bot.save()
+    bot_api.script("getMe", 200, {"ok": True, "result": {"id": 1, "is_bot": True, "username": "otvet_help_bot"}})
+
+    call_command("telegram_webhook", "--site-url", "https://help.example.ru/")
+
+    [registered] = bot_api.called("setWebhook")
+    assert registered.params["url"] == "https://help.example.ru/hooks/telegram/"
+    assert registered.params["secret_token"] == bot.webhook_secret
+    bot.refresh_from_db()
+    assert (bot.username, bot.polling) == ("otvet_help_bot", False)
+
+
+def test_a_refused_registration_is_an_error_that_says_why(bot, bot_api) -> None:
+    bot_api.script("getMe", 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    with pytest.raises(CommandError, match="Unauthorized"):
+        call_command("telegram_webhook")
