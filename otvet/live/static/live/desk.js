@@ -5,7 +5,7 @@
   const root = document.getElementById("live-desk");
   if (!root) return;
   const STORE = "otvet.live.notify";
-  const button = root.querySelector("[data-live-notify]");
+  const button = document.querySelector("[data-live-notify]");
   const supported = "Notification" in window;
 
   function enabled() {
