@@ -16,7 +16,7 @@ from otvet.core import clock
 from otvet.core.errors import Conflict, TooLarge
 from otvet.customers.choices import IdentityKind
 from otvet.customers.models import Contact
-from otvet.customers.services import contact_for_identity
+from otvet.customers.services import contact_for_identity, contact_phone_learn
 from otvet.tickets.access import Actor
 from otvet.tickets.choices import Channel, StatusCategory
 from otvet.tickets.models import Attachment, Line, Message, Ticket
@@ -92,6 +92,8 @@ def message_ingest(*, incoming: IncomingMessage, fetched: FetchedFiles | None = 
             value=incoming.sender_id,
             name=incoming.name or incoming.username,
         )
+        if incoming.phone:
+            contact_phone_learn(contact=contact, phone=incoming.phone)
         attachments, left_out = _store(fetched)
         body = _body(incoming, left_out)
         ticket = ticket_to_continue(contact, incoming, clock.now())

@@ -13,6 +13,7 @@ from otvet.core import clock
 from otvet.core.errors import InvalidInput, PermissionDenied
 from otvet.customers.choices import IdentityKind
 from otvet.customers.models import Company, Contact, ContactIdentity, SupportNote
+from otvet.lib.phones import phone_normalize
 
 if TYPE_CHECKING:
     from otvet.tickets.access import Actor
@@ -133,3 +134,25 @@ def support_note_add(
     return SupportNote.objects.create(
         company=company, contact=contact, author=actor.user, body=body, created_at=clock.now()
     )
+
+
+def contact_phone_learn(*, contact: Contact, phone: str) -> bool:
+    """Remember a number the person shared as their own (a Telegram contact card): a phone identity, and the
+    contact's phone when empty. A number that is another contact's already is left for agents to merge."""
+    number = phone_normalize(phone)
+    if number is None:
+        return False
+    with transaction.atomic():
+        owner = contact_by_identity(kind=IdentityKind.PHONE, value=number)
+        if owner is not None:
+            return owner.pk == contact.pk
+        try:
+            with transaction.atomic():
+                ContactIdentity.objects.create(
+                    contact=contact, kind=IdentityKind.PHONE, value=number, created_at=clock.now()
+                )
+        except IntegrityError:  # another worker linked it first
+            return False
+        if not contact.phone:
+            Contact.objects.filter(pk=contact.pk, phone="").update(phone=number, updated_at=clock.now())
+    return True

@@ -98,11 +98,19 @@ def parse_update(
         text=text,
         name=name,
         username=str(sender.get("username") or ""),
-        phone=str((message.get("contact") or {}).get("phone_number") or ""),
+        phone=_own_number(message, sender),
         attachments=files,
         edited=edited,
         reply_to=f"{account}:{chat['id']}:{replied['message_id']}" if replied.get("message_id") else "",
     )
+
+
+def _own_number(message: dict[str, Any], sender: dict[str, Any]) -> str:
+    """The number of a contact card the sender shared of themselves (Telegram's «share my phone number»)."""
+    contact = message.get("contact")
+    if not isinstance(contact, dict) or contact.get("user_id") != sender.get("id"):
+        return ""
+    return str(contact.get("phone_number") or "")
 
 
 def _files(message: dict[str, Any], download: Callable[[str], bytes]) -> list[IncomingFile]:

@@ -128,3 +128,14 @@ def test_an_update_whose_job_was_lost_is_picked_up_by_the_sweep(bot, bot_api) ->
         assert process_inbound_message.call_local(row.pk) == InboundState.PROCESSED
         assert process_inbound_message.call_local(row.pk) == InboundState.PROCESSED  # twice is harmless
     assert Ticket.objects.get().messages.count() == 1
+
+
+def test_a_number_shared_as_ones_own_becomes_the_contacts_phone_identity(post_update, bot_api) -> None:
+    post_update(fixture("shared_contact"))
+    post_update(fixture("someone_elses_contact"))  # a colleague's card: kept in the message, not taken as theirs
+
+    contact = ContactIdentity.objects.get(kind=IdentityKind.TELEGRAM, value=CHAT).contact
+    assert list(contact.identities.filter(kind=IdentityKind.PHONE).values_list("value", flat=True)) == ["+79121234567"]
+    contact.refresh_from_db()
+    assert contact.phone == "+79121234567"
+    assert "765-43-21" in Ticket.objects.get().messages.order_by("-id").first().body_text
