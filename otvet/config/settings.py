@@ -120,6 +120,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "otvet.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# In front of the shared cache, for what every request reads (otvet/core/cache.py: cached_twice).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "otvet-local"}
 
 # Jobs: huey on Redis when there is one, else on its own SQLite file (never the app database).
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)

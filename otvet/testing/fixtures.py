@@ -106,9 +106,8 @@ def _fast_password_hashing(settings) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings) -> None:
     """Each test gets its own cache namespace: rate limits and cached counts never leak between tests or workers."""
-    caches = {name: dict(config) for name, config in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()}
 
 
 @pytest.fixture(autouse=True)

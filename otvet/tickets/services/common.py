@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from otvet.core import clock
+from otvet.core.cache import cached_twice, local_forget
 from otvet.core.errors import InvalidInput, PermissionDenied
 from otvet.core.sanitize import clean_html, text_to_html
 from otvet.tickets.access import Actor
@@ -89,17 +90,14 @@ def events_save(events: Sequence[TicketEvent]) -> None:
 
 DEFAULT_STATUS_KEY = "otvet:tickets:default-status:{}"
 DEFAULT_STATUS_TTL = 60  # saving a status forgets them at once (apps.py); the TTL bounds other processes' lag
+LOCAL_SECONDS = 2  # each process keeps its copy this long: another process's change reaches it within that
 
 
 def default_status(category: StatusCategory) -> Status:
     """The status the system uses for a category (the marked default, else the first by order); every ticket
     opened asks, so the answer is cached briefly."""
     key = DEFAULT_STATUS_KEY.format(category)
-    status = cache.get(key)
-    if status is None:
-        status = Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order").first()
-        if status is not None:
-            cache.set(key, status, DEFAULT_STATUS_TTL)
+    status = cached_twice(key, LOCAL_SECONDS, lambda: _default_status_shared(key, category))
     if status is None:
         raise InvalidInput(
             _("No active status of category «%(category)s» is configured.") % {"category": category.label},
@@ -108,9 +106,20 @@ def default_status(category: StatusCategory) -> Status:
     return status
 
 
+def _default_status_shared(key: str, category: StatusCategory) -> Status | None:
+    status = cache.get(key)
+    if status is None:
+        status = Status.objects.filter(category=category, is_active=True).order_by("-is_default", "order").first()
+        if status is not None:
+            cache.set(key, status, DEFAULT_STATUS_TTL)
+    return status
+
+
 def default_statuses_forget(*args: Any, **kwargs: Any) -> None:
     """Drop the cached default statuses (connected to saves of statuses)."""
-    cache.delete_many([DEFAULT_STATUS_KEY.format(category) for category in StatusCategory.values])
+    keys = [DEFAULT_STATUS_KEY.format(category) for category in StatusCategory.values]
+    cache.delete_many(keys)
+    local_forget(*keys)
 
 
 def apply_status(ticket: Ticket, status: Status, now: dt.datetime, changes: dict[str, list[Any]]) -> list[str]:

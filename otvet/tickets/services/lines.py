@@ -7,12 +7,14 @@ from typing import Any
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from otvet.core.cache import cached_twice, local_forget
 from otvet.core.errors import InvalidInput
 from otvet.customers.models import Company
 from otvet.tickets.models import Line
 
 DEFAULT_LINE_KEY = "otvet:tickets:default-line"
 DEFAULT_LINE_TTL = 60  # saving a line forgets it at once (apps.py); the TTL bounds other processes' lag
+LOCAL_SECONDS = 2  # each process keeps its copy this long (otvet/core/cache.py: cached_twice)
 
 
 def intake_line(company: Company | None, preferred: Line | None = None) -> Line:
@@ -32,18 +34,25 @@ def intake_line(company: Company | None, preferred: Line | None = None) -> Line:
         return line
     if preferred is not None and preferred.is_active and preferred.partner_id is None:
         return preferred
+    line = cached_twice(DEFAULT_LINE_KEY, LOCAL_SECONDS, _default_line_shared)
+    if line is None:
+        raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")
+    return line
+
+
+def _default_line_shared() -> Line | None:
     line = cache.get(DEFAULT_LINE_KEY)
     if line is None:
         line = Line.objects.filter(partner__isnull=True, is_active=True).order_by("-is_default", "order").first()
-        if line is None:
-            raise InvalidInput(_("No active line is configured to receive tickets."), code="misconfigured")
-        cache.set(DEFAULT_LINE_KEY, line, DEFAULT_LINE_TTL)
+        if line is not None:
+            cache.set(DEFAULT_LINE_KEY, line, DEFAULT_LINE_TTL)
     return line
 
 
 def default_line_forget(*args: Any, **kwargs: Any) -> None:
     """Drop the cached default line (connected to saves of lines)."""
     cache.delete(DEFAULT_LINE_KEY)
+    local_forget(DEFAULT_LINE_KEY)
 
 
 def check_transfer_target(line: Line, company: Company | None) -> None:
