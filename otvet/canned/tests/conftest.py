@@ -18,7 +18,8 @@ from otvet.testing.fixtures import World
 def _own_cache(settings) -> None:
     """The sidebar caches queue counts; each test starts with an empty local cache."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"canned-{uuid.uuid4()}"}
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"canned-{name}-{uuid.uuid4()}"}
+        for name in ("default", "local")
     }
 
 

@@ -28,7 +28,8 @@ DESK_LIST_QUERIES = 6
 def _own_cache(settings) -> None:
     """The sidebar's queue counts are cached: each test starts cold, so the page's query count is stable."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"n-{uuid.uuid4()}"}
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"n-{name}-{uuid.uuid4()}"}
+        for name in ("default", "local")
     }
 
 

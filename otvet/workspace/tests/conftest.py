@@ -13,7 +13,8 @@ from django.test import Client
 def _own_cache(settings) -> None:
     """Counts are cached for 15 s; each test gets an empty local cache, whatever REDIS_URL says."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"desk-{uuid.uuid4()}"}
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"desk-{name}-{uuid.uuid4()}"}
+        for name in ("default", "local")
     }
 
 
